@@ -1,0 +1,71 @@
+// Command-line plumbing shared by every lakestream tool: argument parsing, exit codes and error reporting.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Exit codes used by every tool: 0 ok, 1 the check or the work failed, 2 bad input (flags, files, config). */
+export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
+
+/** An error caused by what the user gave us (a flag, a file, a config value); the tools exit 2 on it. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses `argv` strictly: an unknown flag, a missing value or a stray positional argument becomes a
+ * UsageError that names the flag and lists the allowed ones.
+ */
+export function parseFlags<T extends Options>(argv: string[], options: T, usage: string) {
+    try {
+        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    } catch (error) {
+        const allowed = Object.keys(options)
+            .map((name) => `--${name}`)
+            .join(", ");
+        throw new UsageError(`${(error as Error).message}\nallowed flags: ${allowed}\n\n${usage}`);
+    }
+}
+
+/** Parses a flag value as a number within [min, max]; the message names the flag and the allowed range. */
+export function numberFlag(
+    flag: string,
+    raw: string | undefined,
+    { min, max, integer }: { min: number; max: number; integer?: boolean },
+): number | undefined {
+    if (raw === undefined) {
+        return undefined;
+    }
+    const value = Number(raw);
+    const kind = integer ? "an integer" : "a number";
+    if (raw.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        throw new UsageError(`--${flag} must be ${kind} between ${min} and ${max} (got "${raw}")`);
+    }
+    if (value < min || value > max) {
+        throw new UsageError(`--${flag} must be ${kind} between ${min} and ${max} (got ${raw})`);
+    }
+    return value;
+}
+
+/**
+ * Runs a tool's main function and turns its outcome into an exit code: a UsageError prints its message and
+ * exits 2; any other error prints and exits 1; otherwise the returned code is used.
+ */
+export function runMain(main: () => Promise<number>): void {
+    main().then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            if (error instanceof UsageError) {
+                console.error(`error: ${error.message}`);
+                process.exitCode = ExitCode.badInput;
+            } else {
+                console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+                process.exitCode = ExitCode.failed;
+            }
+        },
+    );
+}
