@@ -1,0 +1,58 @@
+// `npm run stop -- --stack NAME [--dry-run]`: stops the streaming job and the cluster of a deployed stack.
+import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { CredentialError, resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
+import { DatabricksClient } from "./databricksClient";
+import { redactSecrets } from "./redact";
+import { loadStackOutputs, parseJobId } from "./stackInputs";
+import { requireOutput } from "../shared/stackOutputs";
+import { formatStopReport, stopFailed, stopPipeline } from "./stop";
+
+const usage = `usage: npm run stop -- --stack NAME [--dry-run] [--outputs-file FILE]
+
+Pauses the stack's streaming job if it is continuous, cancels its active runs and terminates its cluster.
+Running it again when everything is stopped changes nothing.
+
+  --stack NAME          the Pulumi stack whose outputs name the job, cluster and workspace
+  --outputs-file FILE   read the outputs from FILE (pulumi stack output --json --show-secrets) instead
+  --dry-run             show what would be done; make no change
+  --help                show this text
+
+Databricks credential: DATABRICKS_TOKEN, else an Azure CLI login ("az login"). DATABRICKS_HOST overrides the
+workspace URL from the stack outputs.`;
+
+async function main(): Promise<number> {
+    const flags = parseFlags(
+        process.argv.slice(2),
+        {
+            stack: { type: "string" },
+            "outputs-file": { type: "string" },
+            "dry-run": { type: "boolean" },
+            help: { type: "boolean" },
+        },
+        usage,
+    );
+    if (flags.help) {
+        console.log(usage);
+        return ExitCode.ok;
+    }
+    const { label, outputs } = await loadStackOutputs(flags);
+    const host = resolveWorkspaceHost(outputs, label);
+    const target = {
+        jobId: parseJobId(requireOutput(outputs, "jobId", label), label),
+        clusterId: requireOutput(outputs, "clusterId", label),
+    };
+    const auth = resolveDatabricksAuth();
+    try {
+        // Asked once up front: without a credential every step would fail with the same message.
+        await auth.getToken();
+    } catch (error) {
+        throw error instanceof CredentialError ? new UsageError(error.message) : error;
+    }
+    const client = new DatabricksClient(host, auth);
+    const report = await stopPipeline(client, target, { dryRun: flags["dry-run"] ?? false });
+    const secrets = [auth.knownSecret, outputs.listenConnectionString, outputs.sendConnectionString];
+    console.log(redactSecrets(formatStopReport(report, label, host).join("\n"), secrets));
+    return stopFailed(report) ? ExitCode.failed : ExitCode.ok;
+}
+
+runMain(main);
