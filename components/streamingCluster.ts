@@ -1,0 +1,81 @@
+// StreamingCluster: the single-user, auto-terminating Databricks cluster that runs the medallion streams.
+import * as pulumi from "@pulumi/pulumi";
+import * as databricks from "@pulumi/databricks";
+
+/** Maven coordinates of the Event Hubs Spark connector; it exists for Scala 2.12 only. */
+export const eventHubsConnectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
+
+export interface StreamingClusterArgs {
+    /** Databricks runtime; must be an LTS image with Scala 2.12. Defaults to "15.4.x-scala2.12". */
+    sparkVersion?: pulumi.Input<string>;
+    /** Azure VM size of driver and workers. Defaults to the smallest general-purpose type with 4 cores and a local disk. */
+    nodeType?: pulumi.Input<string>;
+    /** Fixed worker count; 0 runs a single node. Defaults to 0. */
+    workers?: number;
+    /** Autoscaling range, instead of a fixed worker count. Defaults to none. */
+    autoscale?: { minWorkers: number; maxWorkers: number };
+    /** Minutes of inactivity before the cluster stops. Defaults to 10. */
+    autoterminationMinutes?: number;
+    /** User the single-user cluster belongs to. Defaults to the identity that deploys the stack. */
+    singleUserName?: pulumi.Input<string>;
+    /** Custom tags, applied to the cluster's VMs too. Defaults to none. */
+    tags?: Record<string, string>;
+}
+
+export class StreamingCluster extends pulumi.ComponentResource {
+    /** Id of the cluster. */
+    public readonly clusterId: pulumi.Output<string>;
+    /** User the cluster is dedicated to. */
+    public readonly singleUserName: pulumi.Output<string>;
+
+    constructor(name: string, args: StreamingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakestream:compute:StreamingCluster", name, {}, opts);
+
+        const autoterminationMinutes = args.autoterminationMinutes ?? 10;
+        const workers = args.workers ?? 0;
+        if (autoterminationMinutes < 10) {
+            // Databricks accepts 10 to 10000; 0 would disable auto-termination, which the seed's cost warning is about.
+            throw new pulumi.ResourceError(
+                `autoterminationMinutes must be between 10 and 10000 (got ${autoterminationMinutes})`,
+                this,
+            );
+        }
+        if (args.autoscale !== undefined && args.workers !== undefined) {
+            throw new pulumi.ResourceError("workers and autoscale are exclusive", this);
+        }
+
+        const nodeType =
+            args.nodeType ??
+            databricks.getNodeTypeOutput(
+                { localDisk: true, minCores: 4, category: "General Purpose" },
+                { parent: this },
+            ).id;
+        const singleUserName = args.singleUserName ?? databricks.getCurrentUserOutput({}, { parent: this }).userName;
+        const singleNode = args.autoscale === undefined && workers === 0;
+
+        const cluster = new databricks.Cluster(
+            `${name}-cluster`,
+            {
+                clusterName: name,
+                sparkVersion: args.sparkVersion ?? "15.4.x-scala2.12",
+                nodeTypeId: nodeType,
+                autoterminationMinutes,
+                // Standard (shared) access mode blocks EventHubsUtils.encrypt, which the bronze stream needs.
+                dataSecurityMode: "SINGLE_USER",
+                singleUserName,
+                numWorkers: args.autoscale === undefined ? workers : undefined,
+                autoscale: args.autoscale,
+                sparkConf: singleNode
+                    ? { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" }
+                    : undefined,
+                customTags: { ...args.tags, ...(singleNode ? { ResourceClass: "SingleNode" } : {}) },
+                libraries: [{ maven: { coordinates: eventHubsConnectorCoordinates } }],
+            },
+            { parent: this },
+        );
+
+        this.clusterId = cluster.id;
+        this.singleUserName = pulumi.output(singleUserName);
+        this.registerOutputs({ clusterId: this.clusterId, singleUserName: this.singleUserName });
+    }
+}
