@@ -102,7 +102,10 @@ export class MedallionJob extends pulumi.ComponentResource {
         const uploads = moduleFiles.map(
             (file) =>
                 new databricks.WorkspaceFile(
-                    `${name}-module-${file.replace(/\.py$/, "").replace(/[^A-Za-z0-9]+/g, "-")}`,
+                    `${name}-module-${file
+                        .replace(/\.py$/, "")
+                        .replace(/[^A-Za-z0-9]+/g, "-")
+                        .replace(/^-+|-+$/g, "")}`,
                     {
                         path: `${folder}/medallion/${file}`,
                         source: path.join(args.notebooksDir, "medallion", file),

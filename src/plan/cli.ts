@@ -1,0 +1,36 @@
+// `npm run plan -- --stack NAME [--json]`: the resources and outputs the program would produce, with no cloud access.
+import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { formatPlanText, planToJson } from "./format";
+import { runPlan, stackNameOfFile } from "./runPlan";
+
+const usage = `usage: npm run plan -- --stack NAME [--json]
+       npm run plan -- --stack-file PATH/Pulumi.NAME.yaml [--json]
+
+Evaluates the lakestream program for one stack through the Pulumi mock runtime (no Pulumi CLI, no credentials)
+and prints the resources it would create and the stack outputs. Secrets print as [secret].
+Exit codes: 0 ok, 2 bad input (unknown stack, invalid config, bad flag).`;
+
+runMain(async () => {
+    const flags = parseFlags(
+        process.argv.slice(2),
+        {
+            stack: { type: "string" },
+            "stack-file": { type: "string" },
+            json: { type: "boolean" },
+            help: { type: "boolean" },
+        },
+        usage,
+    );
+    if (flags.help) {
+        console.log(usage);
+        return ExitCode.ok;
+    }
+    const stackFile = flags["stack-file"];
+    if (flags.stack === undefined && stackFile === undefined) {
+        throw new UsageError(`--stack NAME is required\n\n${usage}`);
+    }
+    const stack = flags.stack ?? stackNameOfFile(stackFile as string);
+    const plan = await runPlan({ stack, stackFile });
+    console.log(flags.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlanText(plan));
+    return ExitCode.ok;
+});

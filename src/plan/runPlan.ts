@@ -1,0 +1,228 @@
+// Evaluates the lakestream program for one stack through the Pulumi SDK's mock runtime: no CLI, no credentials.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, parseStackConfig, rawConfigFromPulumi } from "../config";
+import { UsageError } from "../shared/cli";
+import { mockCall, newMockResource } from "./mockCloud";
+
+/** One resource the program registers, as the engine (and a policy analyzer) sees it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    custom: boolean;
+    provider?: string;
+    protect: boolean;
+    dependencies: string[];
+    /** Inputs in the engine's wire form: secrets wrapped with the secret signature, unknowns as the unknown sentinel. */
+    inputs: Record<string, unknown>;
+}
+
+/** The program evaluated for one stack. */
+export interface Plan {
+    stack: string;
+    project: string;
+    resources: PlannedResource[];
+    /** Stack outputs in the engine's wire form. */
+    outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+    /** Stack name; its settings are `Pulumi.<stack>.yaml` in the project folder. */
+    stack: string;
+    /** A stack settings file kept elsewhere, instead of the project's `Pulumi.<stack>.yaml`. */
+    stackFile?: string;
+    /** Folder holding Pulumi.yaml and index.ts. Defaults to this repository's root. */
+    projectDir?: string;
+}
+
+const defaultProjectDir = path.resolve(__dirname, "..", "..");
+
+interface ProjectFile {
+    name: string;
+    config?: Record<string, { type?: string; default?: unknown; secret?: boolean }>;
+}
+
+/** Stack names that have a `Pulumi.<stack>.yaml` in the project folder. */
+export function listStacks(projectDir = defaultProjectDir): string[] {
+    return fs
+        .readdirSync(projectDir)
+        .map((file) => /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+function readYaml(file: string, what: string): unknown {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new UsageError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+    }
+    try {
+        return parseYaml(text);
+    } catch (error) {
+        throw new UsageError(`${what} ${file} is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    }
+}
+
+/**
+ * The stack's config as the Pulumi CLI would hand it to the program: stack values, then Pulumi.yaml defaults
+ * for keys the stack does not set, and an error for declared keys with neither.
+ */
+function loadStackConfig(project: ProjectFile, stackFile: string, stack: string): Record<string, string> {
+    const settings = (readYaml(stackFile, "stack settings file") ?? {}) as { config?: Record<string, unknown> };
+    const values: Record<string, unknown> = { ...(settings.config ?? {}) };
+    const missing: string[] = [];
+    for (const [declared, spec] of Object.entries(project.config ?? {})) {
+        const key = declared.includes(":") ? declared : `${project.name}:${declared}`;
+        if (values[key] !== undefined) {
+            continue;
+        }
+        if (spec.default !== undefined) {
+            values[key] = spec.default;
+        } else {
+            missing.push(
+                `${key} is required (declared in Pulumi.yaml without a default): ${path.basename(stackFile)} must set it`,
+            );
+        }
+    }
+    if (missing.length > 0) {
+        throw new UsageError(new ConfigError(stack, missing).message);
+    }
+    const flat: Record<string, string> = {};
+    for (const [key, value] of Object.entries(values)) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            throw new UsageError(
+                `${key} in ${path.basename(stackFile)} is an encrypted secret; the offline plan cannot decrypt it (only pulumi up can)`,
+            );
+        }
+        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return flat;
+}
+
+/** Resolves which settings file a stack uses, or explains which stacks exist. */
+function resolveStackFile(options: PlanOptions, projectDir: string): string {
+    if (options.stackFile !== undefined) {
+        if (!fs.existsSync(options.stackFile)) {
+            throw new UsageError(`stack file ${options.stackFile} does not exist`);
+        }
+        return options.stackFile;
+    }
+    for (const extension of ["yaml", "yml"]) {
+        const candidate = path.join(projectDir, `Pulumi.${options.stack}.${extension}`);
+        if (fs.existsSync(candidate)) {
+            return candidate;
+        }
+    }
+    const known = listStacks(projectDir);
+    throw new UsageError(
+        `unknown stack "${options.stack}": there is no Pulumi.${options.stack}.yaml (stacks: ${known.join(", ") || "none"})`,
+    );
+}
+
+/** The stack name a settings file stands for: `Pulumi.<stack>.yaml`. */
+export function stackNameOfFile(file: string): string {
+    const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
+    if (stack === undefined) {
+        throw new UsageError(`stack file ${file} must be named Pulumi.<stack>.yaml`);
+    }
+    return stack;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getProtect(): boolean;
+    getDependenciesList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function urnOf(stack: string, project: string, parentUrn: string, type: string, name: string): string {
+    // The same rule as the engine: a child's type is qualified with its parent's type chain.
+    const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** Evaluates the program for a stack and returns every registered resource and the stack outputs. */
+export async function runPlan(options: PlanOptions): Promise<Plan> {
+    const projectDir = options.projectDir ?? defaultProjectDir;
+    const project = readYaml(path.join(projectDir, "Pulumi.yaml"), "project file") as ProjectFile;
+    const stackFile = resolveStackFile(options, projectDir);
+    const stack = options.stack;
+    const config = loadStackConfig(project, stackFile, stack);
+
+    // Validate before evaluating, so bad config is reported as such and not as a failed resource.
+    try {
+        parseStackConfig(stack, rawConfigFromPulumi(config));
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            throw new UsageError(error.message);
+        }
+        throw error;
+    }
+
+    const resources: PlannedResource[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => newMockResource(stack, args),
+            call: (args) => mockCall(stack, args),
+        },
+        project.name,
+        stack,
+        false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(request: RegisterRequest, callback: unknown): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) => {
+        const parent = request.getParent();
+        resources.push({
+            urn: urnOf(stack, project.name, parent, request.getType(), request.getName()),
+            type: request.getType(),
+            name: request.getName(),
+            parent: parent || undefined,
+            custom: request.getCustom(),
+            provider: request.getProvider() || undefined,
+            protect: request.getProtect(),
+            dependencies: request.getDependenciesList(),
+            // The struct exactly as the SDK sent it to the engine: secrets and unknowns in wire form.
+            inputs: request.getObject()?.toJavaScript() ?? {},
+        });
+        register(request, callback);
+    };
+    pulumi.runtime.setAllConfig(config);
+
+    const programPath = require.resolve(path.join(projectDir, "index.ts"));
+    delete require.cache[programPath];
+    let outputs: Record<string, unknown>;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require(programPath) as Record<string, unknown>;
+        outputs = await pulumi.runtime.serializeProperties("outputs", exported, { keepOutputValues: false });
+        await pulumi.runtime.disconnect();
+    } catch (error) {
+        throw new Error(`the program failed for stack "${stack}": ${(error as Error).message}`);
+    } finally {
+        delete require.cache[programPath];
+    }
+
+    const stackResource: PlannedResource = {
+        urn: `urn:pulumi:${stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack}`,
+        type: "pulumi:pulumi:Stack",
+        name: `${project.name}-${stack}`,
+        custom: false,
+        protect: false,
+        dependencies: [],
+        inputs: {},
+    };
+    return { stack, project: project.name, resources: [stackResource, ...resources], outputs };
+}
