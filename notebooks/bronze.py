@@ -1,0 +1,59 @@
+# Databricks notebook source
+# Bronze: streams the raw Event Hubs connector rows into <catalog>.<bronze_schema>.weather, nothing dropped.
+#
+# Parameters (the job's base_parameters, docs/interfaces.md):
+#   catalog                 Unity Catalog catalog of the medallion tables
+#   bronze_schema           schema of the bronze table
+#   checkpoint_volume       /Volumes/<catalog>/<schema>/<volume>; this stream checkpoints in <volume>/bronze/weather
+#   secret_scope            secret scope holding the Listen connection string (with EntityPath=<hub>)
+#   secret_key              key of that secret
+#   starting_position       start (the oldest retained event) | latest (only new events)
+#   max_events_per_trigger  most events read per micro-batch
+#   trigger                 continuous (runs until stopped) | availableNow (reads what is there, then stops)
+#
+# Needs the cluster library com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22 and dedicated (single-user) access
+# mode: standard access mode blocks EventHubsUtils.encrypt.
+
+# COMMAND ----------
+
+dbutils.widgets.text("catalog", "lakestream")
+dbutils.widgets.text("bronze_schema", "bronze")
+dbutils.widgets.text("checkpoint_volume", "/Volumes/lakestream/bronze/checkpoints")
+dbutils.widgets.text("secret_scope", "lakestream")
+dbutils.widgets.text("secret_key", "eventhubs-listen")
+dbutils.widgets.dropdown("starting_position", "start", ["start", "latest"])
+dbutils.widgets.text("max_events_per_trigger", "2000")
+dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
+
+# COMMAND ----------
+
+from medallion.bronze import STARTING_POSITIONS, read_eventhubs, start_bronze, to_bronze
+from medallion.schema import bronze_table
+from medallion.streams import (
+    TRIGGERS,
+    require_choice,
+    require_positive_int,
+    require_text,
+    require_volume_path,
+    run_to_end,
+    stop_active,
+)
+
+catalog = require_text("catalog", dbutils.widgets.get("catalog"))
+bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
+checkpoint_volume = require_volume_path(dbutils.widgets.get("checkpoint_volume"))
+secret_scope = require_text("secret_scope", dbutils.widgets.get("secret_scope"))
+secret_key = require_text("secret_key", dbutils.widgets.get("secret_key"))
+position = require_choice("starting_position", dbutils.widgets.get("starting_position"), STARTING_POSITIONS)
+max_events_per_trigger = require_positive_int("max_events_per_trigger", dbutils.widgets.get("max_events_per_trigger"))
+trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
+table = bronze_table(catalog, bronze_schema)
+
+# COMMAND ----------
+
+# The connection string goes straight from the secret scope to the encrypted connector option; it is never printed.
+stop_active(spark, "bronze_weather")
+events = read_eventhubs(spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger)
+query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger)
+# Waits until the stream ends (availableNow) or the job is cancelled (continuous), and always stops the stream.
+run_to_end(query)

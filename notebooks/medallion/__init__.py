@@ -1,0 +1,1 @@
+"""The medallion pipeline's transformations and writers, shared by the Databricks notebooks and the local pipeline."""

@@ -1,0 +1,43 @@
+# Databricks notebook source
+# Silver: parses and validates bronze events into <catalog>.<silver_schema>.weather; every row that breaks a rule goes
+# to <catalog>.<silver_schema>.weather_quarantine with its raw body and the reason, so bronze = silver + quarantine.
+#
+# Parameters (the job's base_parameters, docs/interfaces.md):
+#   catalog            Unity Catalog catalog of the medallion tables
+#   bronze_schema      schema of the bronze table (the source)
+#   silver_schema      schema of the silver and quarantine tables
+#   checkpoint_volume  /Volumes/<catalog>/<schema>/<volume>; this stream checkpoints in <volume>/silver/weather
+#   trigger            continuous (runs until stopped) | availableNow (processes what is there, then stops)
+
+# COMMAND ----------
+
+dbutils.widgets.text("catalog", "lakestream")
+dbutils.widgets.text("bronze_schema", "bronze")
+dbutils.widgets.text("silver_schema", "silver")
+dbutils.widgets.text("checkpoint_volume", "/Volumes/lakestream/bronze/checkpoints")
+dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
+
+# COMMAND ----------
+
+from medallion.schema import bronze_table, quarantine_table, silver_table
+from medallion.silver import start_silver
+from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end, stop_active
+
+catalog = require_text("catalog", dbutils.widgets.get("catalog"))
+bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
+silver_schema = require_text("silver_schema", dbutils.widgets.get("silver_schema"))
+checkpoint_volume = require_volume_path(dbutils.widgets.get("checkpoint_volume"))
+trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
+
+# COMMAND ----------
+
+stop_active(spark, "silver_weather")
+bronze = spark.readStream.table(bronze_table(catalog, bronze_schema))
+query = start_silver(
+    bronze,
+    silver_table(catalog, silver_schema),
+    quarantine_table(catalog, silver_schema),
+    checkpoint_volume,
+    trigger,
+)
+run_to_end(query)
