@@ -1,0 +1,270 @@
+// Happy-path resources of a lakestream stack in the engine's wire form; each test changes one thing in one place.
+import type { AnalyzedResource } from "../../src/gate/analyzer";
+import { wireSecret, wireUnknown } from "../../src/gate/analyzer";
+
+export const project = "lakestream";
+export { wireSecret, wireUnknown };
+
+/** Options of a factory: the stack, replacements for inputs (shallow) and engine-side options. */
+export interface Change {
+    stack?: string;
+    name?: string;
+    inputs?: Record<string, unknown>;
+    protect?: boolean;
+    dependencies?: string[];
+    additionalSecretOutputs?: string[];
+}
+
+const componentType = "lakestream:pipeline:Pipeline";
+
+export function stackUrn(stack = "dev"): string {
+    return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
+export function componentUrn(stack = "dev"): string {
+    return `urn:pulumi:${stack}::${project}::${componentType}::pipeline`;
+}
+
+function resource(type: string, defaultName: string, inputs: Record<string, unknown>, change: Change = {}) {
+    const stack = change.stack ?? "dev";
+    const name = change.name ?? defaultName;
+    const custom = !type.startsWith("lakestream:") && type !== "pulumi:pulumi:Stack";
+    const result: AnalyzedResource = {
+        urn: `urn:pulumi:${stack}::${project}::${componentType}$${type}::${name}`,
+        type,
+        name,
+        parent: componentUrn(stack),
+        custom,
+        protect: change.protect ?? false,
+        dependencies: change.dependencies ?? [],
+        inputs: { ...inputs, ...change.inputs },
+        additionalSecretOutputs: change.additionalSecretOutputs,
+    };
+    return result;
+}
+
+const tags = { owner: "data-platform@example.com", environment: "dev" };
+
+export function resourceGroup(change?: Change): AnalyzedResource {
+    return resource("azure-native:resources:ResourceGroup", "rg", { location: "westeurope", tags }, change);
+}
+
+export function namespace(change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:eventhub:Namespace",
+        "ehns",
+        {
+            resourceGroupName: "rg-lakestream-dev",
+            location: "westeurope",
+            sku: { name: "Basic", tier: "Basic", capacity: 1 },
+            isAutoInflateEnabled: false,
+            minimumTlsVersion: "1.2",
+            tags,
+        },
+        change,
+    );
+}
+
+export function eventHub(change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:eventhub:EventHub",
+        "weather",
+        {
+            resourceGroupName: "rg-lakestream-dev",
+            namespaceName: "ehns-lakestream-dev",
+            eventHubName: "weather",
+            partitionCount: 2,
+            retentionDescription: { retentionTimeInHours: 24, cleanupPolicy: "Delete" },
+        },
+        { dependencies: [namespace({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function consumerGroup(change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:eventhub:ConsumerGroup",
+        "spark",
+        { resourceGroupName: "rg-lakestream-dev", namespaceName: "ehns-lakestream-dev", eventHubName: "weather" },
+        { dependencies: [namespace({ stack: change?.stack }).urn, eventHub({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function hubRule(rights: unknown, change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:eventhub:EventHubAuthorizationRule",
+        "weather-listen",
+        {
+            resourceGroupName: "rg-lakestream-dev",
+            namespaceName: "ehns-lakestream-dev",
+            eventHubName: "weather",
+            rights,
+        },
+        { dependencies: [eventHub({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function namespaceRule(change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:eventhub:NamespaceAuthorizationRule",
+        "ehns-producer",
+        { resourceGroupName: "rg-lakestream-dev", namespaceName: "ehns-lakestream-dev", rights: ["Send"] },
+        change,
+    );
+}
+
+export const connectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
+
+export function cluster(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/cluster:Cluster",
+        "streaming",
+        {
+            clusterName: "lakestream-dev-streaming",
+            sparkVersion: "15.4.x-scala2.12",
+            nodeTypeId: "Standard_DS3_v2",
+            numWorkers: 0,
+            autoterminationMinutes: 10,
+            dataSecurityMode: "SINGLE_USER",
+            singleUserName: "data-platform@example.com",
+            sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
+            customTags: { ResourceClass: "SingleNode", ...tags },
+            libraries: [{ maven: { coordinates: connectorCoordinates } }],
+        },
+        change,
+    );
+}
+
+export function library(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/library:Library",
+        "eventhubs-connector",
+        { clusterId: wireUnknown, maven: { coordinates: connectorCoordinates } },
+        { dependencies: [cluster({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function sqlEndpoint(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/sqlEndpoint:SqlEndpoint",
+        "powerbi",
+        { name: "lakestream-dev", clusterSize: "2X-Small", autoStopMins: 10, enableServerlessCompute: true },
+        change,
+    );
+}
+
+export function catalog(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/catalog:Catalog",
+        "catalog",
+        { name: "lakestream_dev", forceDestroy: true },
+        change,
+    );
+}
+
+export function schema(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/schema:Schema",
+        "bronze",
+        { catalogName: "lakestream_dev", name: "bronze", forceDestroy: true },
+        { dependencies: [catalog({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function secret(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/secret:Secret",
+        "listen-connection-string",
+        {
+            scope: "lakestream-dev",
+            key: "eventhubs-listen",
+            stringValue: wireSecret(
+                "Endpoint=sb://ehns-lakestream-dev.servicebus.windows.net/;SharedAccessKeyName=weather-listen;" +
+                    "SharedAccessKey=c2VjcmV0LWtleS1tYXRlcmlhbA==;EntityPath=weather",
+            ),
+        },
+        { additionalSecretOutputs: ["stringValue"], ...change },
+    );
+}
+
+export function job(change?: Change): AnalyzedResource {
+    const base = {
+        catalog: "lakestream_dev",
+        checkpoint_volume: "/Volumes/lakestream_dev/bronze/checkpoints",
+        trigger: "availableNow",
+    };
+    return resource(
+        "databricks:index/job:Job",
+        "medallion",
+        {
+            name: "lakestream-dev-medallion",
+            maxConcurrentRuns: 1,
+            timeoutSeconds: 3600,
+            tasks: [
+                {
+                    taskKey: "bronze",
+                    existingClusterId: wireUnknown,
+                    notebookTask: {
+                        notebookPath: "/Shared/lakestream/bronze",
+                        baseParameters: { ...base, secret_scope: "lakestream-dev", secret_key: "eventhubs-listen" },
+                    },
+                    timeoutSeconds: 3600,
+                    maxRetries: 0,
+                },
+            ],
+        },
+        { dependencies: [cluster({ stack: change?.stack }).urn], ...change },
+    );
+}
+
+export function databricksProvider(change?: Change): AnalyzedResource {
+    return resource(
+        "pulumi:providers:databricks",
+        "workspace",
+        { host: "https://adb-1234567890123456.7.azuredatabricks.net", version: "1.110.0" },
+        change,
+    );
+}
+
+/** A whole compliant dev stack, in registration order. */
+export function compliantStack(stack = "dev"): AnalyzedResource[] {
+    const root: AnalyzedResource = {
+        urn: stackUrn(stack),
+        type: "pulumi:pulumi:Stack",
+        name: `${project}-${stack}`,
+        custom: false,
+        protect: false,
+        dependencies: [],
+        inputs: {},
+    };
+    const component: AnalyzedResource = {
+        urn: componentUrn(stack),
+        type: componentType,
+        name: "pipeline",
+        parent: root.urn,
+        custom: false,
+        protect: false,
+        dependencies: [],
+        inputs: {},
+    };
+    const change = { stack };
+    return [
+        root,
+        component,
+        resourceGroup(change),
+        namespace(change),
+        eventHub(change),
+        hubRule(["Listen"], change),
+        hubRule(["Send"], { ...change, name: "weather-send" }),
+        databricksProvider(change),
+        catalog(change),
+        schema(change),
+        secret(change),
+        cluster(change),
+        job(change),
+    ];
+}
+
+/** Replaces, in a stack, the resource with the same URN. */
+export function replaced(resources: AnalyzedResource[], ...replacements: AnalyzedResource[]): AnalyzedResource[] {
+    return resources.map((existing) => replacements.find((r) => r.urn === existing.urn) ?? existing);
+}
