@@ -1,0 +1,59 @@
+// Test harness: runs components under the Pulumi mock runtime and records every resource they register.
+import * as pulumi from "@pulumi/pulumi";
+import { mockCall, newMockResource } from "../../src/plan/mockCloud";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+/** Installs mocks that record each new resource into the returned array (cleared on each call). */
+export async function recordResources(stack = "test"): Promise<RecordedResource[]> {
+    const recorded: RecordedResource[] = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                // Components are recorded by their children; only what the cloud would create counts.
+                if (args.custom === false) {
+                    return { id: `${args.name}-id`, state: {} };
+                }
+                recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+                return newMockResource(stack, args);
+            },
+            call: (args) => mockCall(stack, args),
+        },
+        "lakestream",
+        stack,
+        false,
+    );
+    return recorded;
+}
+
+/** The value an output resolves to. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** Waits until every registration the program started has reached the mocks. */
+export async function settle(): Promise<void> {
+    await pulumi.runtime.disconnect();
+}
+
+/** "type name" of each recorded resource, sorted: registration order depends on when inputs resolve. */
+export function typesAndNames(resources: RecordedResource[]): string[] {
+    return resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+}
+
+export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((resource) => resource.type === type);
+}
+
+/** Unwraps a secret as the mocks hand it over, failing the test when the value is not a secret. */
+export function secretValue(value: unknown): unknown {
+    const record = value as Record<string, unknown>;
+    if (record?.[pulumi.runtime.specialSigKey] !== pulumi.runtime.specialSecretSig) {
+        throw new Error(`expected a secret, got ${JSON.stringify(value)}`);
+    }
+    return record.value;
+}
