@@ -78,34 +78,38 @@ def _check_line(path: Path, number: int, line: str) -> None:
         raise InputError(f'{where}: "properties" must be an object of strings')
 
 
-def run_pipeline(spark: SparkSession, source_dir: str, checkpoints: str, gold_mode: str = "update") -> None:
+def run_pipeline(
+    spark: SparkSession, source_dir: str, checkpoints: str, gold_mode: str = "update", schemas: dict | None = None
+) -> None:
     """Runs bronze, silver and gold once each with availableNow triggers: each processes what is new and stops.
 
     Running it again over the same checkpoints processes only what was added to `source_dir` since.
     """
-    for schema in SCHEMAS.values():
+    schemas = schemas or SCHEMAS
+    for schema in schemas.values():
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
-    bronze = bronze_table(LOCAL_CATALOG, SCHEMAS["bronze"])
-    silver = silver_table(LOCAL_CATALOG, SCHEMAS["silver"])
-    quarantine = quarantine_table(LOCAL_CATALOG, SCHEMAS["silver"])
-    gold = gold_table(LOCAL_CATALOG, SCHEMAS["gold"])
+    bronze = bronze_table(LOCAL_CATALOG, schemas["bronze"])
+    silver = silver_table(LOCAL_CATALOG, schemas["silver"])
+    quarantine = quarantine_table(LOCAL_CATALOG, schemas["silver"])
+    gold = gold_table(LOCAL_CATALOG, schemas["gold"])
     run_to_end(start_bronze(to_bronze(read_connector_lines(spark, source_dir)), bronze, checkpoints, "availableNow"))
     run_to_end(start_silver(spark.readStream.table(bronze), silver, quarantine, checkpoints, "availableNow"))
     run_to_end(start_gold(spark.readStream.table(silver), gold, checkpoints, "availableNow", gold_mode))
 
 
-def summary(spark: SparkSession) -> dict:
+def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
     """The counts of each table and the gold rows, in the --json shape."""
+    schemas = schemas or SCHEMAS
 
     def count(table: str) -> int:
         return spark.table(table).count() if spark.catalog.tableExists(table) else 0
 
-    gold = gold_table(LOCAL_CATALOG, SCHEMAS["gold"])
+    gold = gold_table(LOCAL_CATALOG, schemas["gold"])
     rows = spark.table(gold).orderBy("location", "start").collect() if spark.catalog.tableExists(gold) else []
     return {
-        "bronze": count(bronze_table(LOCAL_CATALOG, SCHEMAS["bronze"])),
-        "silver": count(silver_table(LOCAL_CATALOG, SCHEMAS["silver"])),
-        "quarantine": count(quarantine_table(LOCAL_CATALOG, SCHEMAS["silver"])),
+        "bronze": count(bronze_table(LOCAL_CATALOG, schemas["bronze"])),
+        "silver": count(silver_table(LOCAL_CATALOG, schemas["silver"])),
+        "quarantine": count(quarantine_table(LOCAL_CATALOG, schemas["silver"])),
         "gold": [_gold_json(row) for row in rows],
     }
 

@@ -57,7 +57,8 @@ def _body_problem() -> Column:
 
 def _field_problems() -> list[Column]:
     problems = []
-    for name in TEXT_FIELDS + NUMERIC_FIELDS:
+    # In the body schema's order, so that a row breaking several rules always lists them the same way.
+    for name in BODY_SCHEMA.fieldNames():
         raw = F.col("_fields").getItem(name)
         typed = F.col(f"event.{name}")
         if name in NUMERIC_FIELDS:
