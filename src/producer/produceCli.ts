@@ -23,7 +23,8 @@ Connection (one of; not with --out):
   (neither)                  the environment variable ${sendConnectionStringEnv}
 
 Load:
-  --rate EVENTS_PER_S        events per second to hold, > 0 (default 100; one Basic throughput unit takes 1000)
+  --rate EVENTS_PER_S|max    events per second to hold, 0.001..1000000, or max: as fast as the hub accepts
+                             (default 100; one Basic throughput unit takes 1000)
   --count N                  events to send, 1..10000000 (default 100 unless --duration is given)
   --duration SECONDS         send for this long instead of a count, > 0 (not with --count)
   --locations A,B,...        locations (partition keys), used in turn (default ${defaultLocations.join(",")})
@@ -122,8 +123,20 @@ export function parseProduceFlags(argv: string[]): ProduceSettings | "help" {
         throw new UsageError("--partitions only applies with --out (a real hub has its own partition count)");
     }
     // Zero and negative rates and durations are refused: the smallest allowed values are in the messages.
-    const rate = numberFlag("rate", flags.rate, { min: 0.001, max: 1_000_000 }) ?? 100;
     const durationSeconds = numberFlag("duration", flags.duration, { min: 0.001, max: 7 * 24 * 3600 });
+    let rate = 100;
+    if (flags.rate === "max") {
+        rate = Infinity;
+    } else if (flags.rate !== undefined) {
+        try {
+            rate = numberFlag("rate", flags.rate, { min: 0.001, max: 1_000_000 }) as number;
+        } catch (error) {
+            throw new UsageError(`${(error as Error).message.replace(/ \(got/, ', or "max" (got')}`);
+        }
+    }
+    if (flags.rate === "max" && durationSeconds !== undefined && flags.out !== undefined) {
+        throw new UsageError("--out with --duration needs a --rate number (the file holds rate × duration events)");
+    }
     const count =
         numberFlag("count", flags.count, { min: 1, max: 10_000_000, integer: true }) ??
         (durationSeconds === undefined ? 100 : undefined);
@@ -211,9 +224,10 @@ export function writeConnectorLines(settings: ProduceSettings, file: string): { 
 
 function formatReport(report: SendReport, askedRate: number): string {
     const seconds = (report.elapsedMs / 1000).toFixed(2);
+    const asked = Number.isFinite(askedRate) ? `${askedRate}/s` : "max";
     const lines = [
         `sent ${report.sent} of ${report.generated} events in ${seconds} s ` +
-            `(${report.achievedRate.toFixed(1)} events/s, asked ${askedRate}/s) in ${report.batches} batches`,
+            `(${report.achievedRate.toFixed(1)} events/s, asked ${asked}) in ${report.batches} batches`,
         `failed ${report.failed}, retried ${report.retried} (${report.retryAttempts} re-sends), ` +
             `malformed on purpose ${report.malformed}`,
     ];
@@ -276,7 +290,7 @@ export async function produce(argv: string[], io: ProduceIo): Promise<number> {
     }
     io.stdout.write(
         settings.json
-            ? JSON.stringify({ ...report, askedRate: settings.rate }) + "\n"
+            ? JSON.stringify({ ...report, askedRate: Number.isFinite(settings.rate) ? settings.rate : "max" }) + "\n"
             : formatReport(report, settings.rate),
     );
     return report.failed > 0 ? ExitCode.failed : ExitCode.ok;

@@ -260,19 +260,17 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
     let generating = true;
     while (generating || queue.length > 0 || inFlight.size > 0) {
         const elapsed = now() - start;
-        if (generating) {
-            const durationOver = options.durationMs !== undefined && elapsed >= options.durationMs;
-            if (options.signal?.aborted || fatal || durationOver || report.generated >= countLimit) {
-                generating = false;
-            }
-        }
-        if (generating && queue.length < concurrency) {
+        const durationOver = options.durationMs !== undefined && elapsed >= options.durationMs;
+        // Generate what the schedule has made due (up to the end of the duration), then decide whether to go on.
+        if (generating && (queue.length < concurrency || durationOver)) {
             const scheduled = Number.isFinite(rate)
                 ? eventsDue(rate, Math.min(elapsed, options.durationMs ?? Infinity))
-                : report.generated + unlimitedChunk;
+                : durationOver
+                  ? report.generated
+                  : report.generated + unlimitedChunk;
             const due = Math.min(countLimit, scheduled);
             const events: GeneratedEvent[] = [];
-            while (report.generated < due) {
+            while (report.generated < due && !options.signal?.aborted && !fatal) {
                 const event = options.next();
                 report.generated += 1;
                 if (event.malformed) {
@@ -283,6 +281,9 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
             if (events.length > 0) {
                 await enqueue(events);
             }
+        }
+        if (generating && (options.signal?.aborted || fatal || durationOver || report.generated >= countLimit)) {
+            generating = false;
         }
         dispatch();
         if (now() - lastProgress >= 250) {

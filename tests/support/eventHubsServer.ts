@@ -88,6 +88,12 @@ export function partitionForKey(partitionKey: string, partitionCount: number): s
     for (const byte of Buffer.from(partitionKey, "utf8")) {
         hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
     }
+    // FNV-1a alone leaves the low bits of short, similar keys alike; a final avalanche spreads them.
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash = (hash ^ (hash >>> 16)) >>> 0;
     return String(hash % partitionCount);
 }
 
@@ -105,6 +111,19 @@ function dataSections(body: unknown): Buffer[] {
         return contents.map((content) => (Buffer.isBuffer(content) ? content : Buffer.alloc(0)));
     }
     throw new Error("expected a message body made of data sections");
+}
+
+/**
+ * Rejects a delivery in a disposition frame of its own. rhea (3.0.5) merges the dispositions it writes in one
+ * round into ranges and, when a range holds a single delivery so far, appends the next delivery even if its
+ * outcome differs; an accepted batch that follows a rejected one would then be reported rejected too. Writing the
+ * pending dispositions before and after the rejection keeps every outcome exact.
+ */
+function rejectAlone(delivery: Delivery, error: { condition: string; description: string }): void {
+    const connection = (delivery as unknown as { link: { connection: { _process(): void } } }).link.connection;
+    connection._process();
+    delivery.reject(error);
+    connection._process();
 }
 
 function annotation(msg: Message, name: string): string | undefined {
@@ -475,7 +494,7 @@ export class FakeEventHubsServer {
                 bodies = [{ body: Buffer.concat(sections), partitionKey: envelopeKey }];
             }
         } catch (error) {
-            delivery.reject({ condition: "amqp:decode-error", description: (error as Error).message });
+            rejectAlone(delivery, { condition: "amqp:decode-error", description: (error as Error).message });
             return;
         }
         const failure = this.failures.find((candidate) => candidate.remaining > 0);
@@ -489,7 +508,7 @@ export class FakeEventHubsServer {
                 outcome: "rejected",
                 condition: failure.condition,
             });
-            delivery.reject({ condition: failure.condition, description: failure.description });
+            rejectAlone(delivery, { condition: failure.condition, description: failure.description });
             return;
         }
         const partitionMatch = /\/Partitions\/([^/]+)$/i.exec(address);
