@@ -1,5 +1,16 @@
 // Every policy of the lakestream pack, importable without starting the policy server (index.ts starts it).
 import type { PolicyPackArgs } from "@pulumi/policy";
+import { azureRequiredTags } from "./cleanup/azureRequiredTags";
+import { ephemeralForceDestroy } from "./cleanup/ephemeralForceDestroy";
+import { jobNoUnpausedContinuous } from "./cleanup/jobNoUnpausedContinuous";
+import { jobSingleConcurrentRun } from "./cleanup/jobSingleConcurrentRun";
+import { jobTimeout } from "./cleanup/jobTimeout";
+import { clusterAllowedRuntime } from "./databricks/clusterAllowedRuntime";
+import { clusterAutoTermination } from "./databricks/clusterAutoTermination";
+import { clusterMaxWorkers } from "./databricks/clusterMaxWorkers";
+import { clusterRequiredTags } from "./databricks/clusterRequiredTags";
+import { clusterSingleUserForEventHubs } from "./databricks/clusterSingleUserForEventHubs";
+import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
 import { hubPartitionCount } from "./eventhubs/hubPartitionCount";
 import { hubRetentionWithinTier } from "./eventhubs/hubRetentionWithinTier";
@@ -8,6 +19,11 @@ import { namespaceMinimumTls } from "./eventhubs/namespaceMinimumTls";
 import { namespaceThroughputUnits } from "./eventhubs/namespaceThroughputUnits";
 import { noConsumerGroupOnBasic } from "./eventhubs/noConsumerGroupOnBasic";
 import { noNamespaceAuthorizationRule } from "./eventhubs/noNamespaceAuthorizationRule";
+import { noKeyMaterialInPlainText } from "./security/noKeyMaterialInPlainText";
+import { secretValueIsSecret } from "./security/secretValueIsSecret";
+import { destroyable } from "./stack/destroyable";
+import { jobClustersAutoTerminate } from "./stack/jobClustersAutoTerminate";
+import { throughputUnitBudget } from "./stack/throughputUnitBudget";
 
 /** The pack's name as `pulumi preview` prints it; the version comes from policies/package.json. */
 export const packName = "lakestream";
@@ -21,6 +37,22 @@ export const policies = [
     noConsumerGroupOnBasic,
     authorizationRuleLeastPrivilege,
     noNamespaceAuthorizationRule,
+    clusterAutoTermination,
+    clusterMaxWorkers,
+    clusterAllowedRuntime,
+    clusterSingleUserForEventHubs,
+    clusterRequiredTags,
+    sqlWarehouseAutoStop,
+    jobTimeout,
+    jobSingleConcurrentRun,
+    jobNoUnpausedContinuous,
+    ephemeralForceDestroy,
+    azureRequiredTags,
+    secretValueIsSecret,
+    noKeyMaterialInPlainText,
+    throughputUnitBudget,
+    jobClustersAutoTerminate,
+    destroyable,
 ];
 
 export const packArgs: PolicyPackArgs = {

@@ -1,0 +1,89 @@
+// Requires single-user access mode on clusters that load the Event Hubs connector, which shared mode blocks.
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { settingsOf } from "../lib/config";
+import { asString, elementsOf, isRecord, isUnknown, known } from "../lib/read";
+import { ResourceTypes } from "../lib/types";
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        connectorCoordinates: {
+            type: "string",
+            default: "com.microsoft.azure:azure-eventhubs-spark_2.12",
+            description: "Maven group:artifact of the connector that needs single-user access mode.",
+        },
+        allowedAccessModes: {
+            type: "array",
+            items: { type: "string" },
+            minItems: 1,
+            default: ["SINGLE_USER"],
+            description: "data_security_mode values accepted on a cluster that loads the connector.",
+        },
+    },
+};
+
+interface Settings {
+    connectorCoordinates: string;
+    allowedAccessModes: string[];
+}
+
+function loadsConnector(libraries: () => unknown, prefix: string): boolean {
+    const entries = elementsOf(libraries);
+    if (isUnknown(entries)) {
+        return false;
+    }
+    return entries.some((entry) => {
+        if (!isRecord(entry)) {
+            return false;
+        }
+        const coordinates = known(() => (isRecord(entry.maven) ? asString(entry.maven.coordinates) : undefined));
+        return typeof coordinates === "string" && coordinates.startsWith(prefix);
+    });
+}
+
+export const clusterSingleUserForEventHubs: StackValidationPolicy = {
+    name: "databricks-cluster-single-user-for-eventhubs",
+    description: "Clusters that load the Event Hubs connector run in single-user access mode with a named user.",
+    configSchema,
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateStack: (args, reportViolation) => {
+        const settings = settingsOf<Settings>(args, configSchema);
+        const clusters = args.resources.filter((resource) => resource.type === ResourceTypes.cluster);
+        const needing = new Map<string, PolicyResource>();
+        for (const cluster of clusters) {
+            if (loadsConnector(() => cluster.props.libraries, settings.connectorCoordinates)) {
+                needing.set(cluster.urn, cluster);
+            }
+        }
+        // A databricks.Library installs onto the cluster it depends on (its clusterId is that cluster's id).
+        for (const library of args.resources.filter((resource) => resource.type === ResourceTypes.library)) {
+            if (!loadsConnector(() => [library.props], settings.connectorCoordinates)) {
+                continue;
+            }
+            const targets = library.dependencies.filter((dependency) => dependency.type === ResourceTypes.cluster);
+            for (const target of targets.length > 0 ? targets : clusters) {
+                needing.set(target.urn, target);
+            }
+        }
+        for (const cluster of needing.values()) {
+            const mode = known(() => asString(cluster.props.dataSecurityMode));
+            const user = known(() => asString(cluster.props.singleUserName));
+            if (isUnknown(mode)) {
+                continue;
+            }
+            if (mode === undefined || !settings.allowedAccessModes.includes(mode)) {
+                const found = mode === undefined ? "no dataSecurityMode" : `dataSecurityMode "${mode}"`;
+                reportViolation(
+                    `Found a cluster loading ${settings.connectorCoordinates} with ${found}; allowed: ` +
+                        `${settings.allowedAccessModes.join(", ")} (standard/shared mode blocks EventHubsUtils.encrypt).`,
+                    cluster.urn,
+                );
+            } else if (!isUnknown(user) && (user === undefined || user.trim() === "")) {
+                reportViolation(
+                    `Found dataSecurityMode "${mode}" without singleUserName; name the user the cluster runs as.`,
+                    cluster.urn,
+                );
+            }
+        }
+    },
+};

@@ -1,0 +1,41 @@
+// Caps the throughput units of the whole stack, across every Event Hubs namespace and at auto-inflate peak.
+import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { settingsOf } from "../lib/config";
+import { peakThroughputUnits } from "../lib/resources";
+import { ResourceTypes } from "../lib/types";
+import { stackOfUrn } from "../lib/urn";
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        maxTotalThroughputUnits: {
+            type: "integer",
+            minimum: 1,
+            default: 1,
+            description: "Most throughput units all namespaces of the stack may reach together.",
+        },
+    },
+};
+
+export const throughputUnitBudget: StackValidationPolicy = {
+    name: "stack-throughput-unit-budget",
+    description: "The stack's Event Hubs namespaces together stay within the throughput-unit budget.",
+    configSchema,
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateStack: (args, reportViolation) => {
+        const { maxTotalThroughputUnits } = settingsOf<{ maxTotalThroughputUnits: number }>(args, configSchema);
+        const namespaces = args.resources.filter((resource) => resource.type === ResourceTypes.eventHubsNamespace);
+        let total = 0;
+        for (const namespace of namespaces) {
+            total += peakThroughputUnits(namespace) ?? 0;
+        }
+        if (total > maxTotalThroughputUnits) {
+            const parts = namespaces.map((namespace) => `${namespace.name}: ${peakThroughputUnits(namespace) ?? "?"}`);
+            reportViolation(
+                `Found ${total} throughput units at peak in stack "${stackOfUrn(namespaces[0].urn)}" ` +
+                    `(${parts.join(", ")}); the stack's budget is ${maxTotalThroughputUnits}.`,
+                namespaces[0].urn,
+            );
+        }
+    },
+};

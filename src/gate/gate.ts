@@ -1,0 +1,199 @@
+// The credential-free policy gate: the offline plan of a stack, then every policy of the pack with the stack's config.
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { ExitCode, UsageError } from "../shared/cli";
+import { formatPlanText, planToJson, type PlanJson } from "../plan/format";
+import { listStacks, runPlan, stackNameOfFile, type Plan } from "../plan/runPlan";
+import { PolicyAnalyzer, type PackInfo, type PolicyViolation } from "./analyzer";
+import { readPolicyConfigFile, type PolicyConfigFile } from "./policyConfig";
+
+export interface GateOptions {
+    /** Stack to check; without it (and without stackFile) every `Pulumi.<stack>.yaml` of the project. */
+    stack?: string;
+    /** A stack settings file kept elsewhere; the stack name comes from `Pulumi.<stack>.yaml`. */
+    stackFile?: string;
+    /** Policy config file to use instead of policies/config/<stack>.json. */
+    policyConfig?: string;
+    json?: boolean;
+    /** Folder with Pulumi.yaml and the stack files. Defaults to this repository's root. */
+    projectDir?: string;
+    /** Where the report goes; defaults to stdout (errors always go to stderr). */
+    write?: (text: string) => void;
+}
+
+const repositoryRoot = path.resolve(__dirname, "..", "..");
+const policyConfigDir = path.join(repositoryRoot, "policies", "config");
+
+/** The verdict for one stack. */
+export interface StackVerdict {
+    stack: string;
+    plan: Plan;
+    pack: PackInfo;
+    /** Which policy config was used: a file path, or "pack defaults". */
+    policyConfig: string;
+    violations: PolicyViolation[];
+    ok: boolean;
+}
+
+/** The `--json` document for one stack: the plan's fields plus the policy verdict. */
+export interface StackReport extends PlanJson {
+    policyPack: string;
+    policyConfig: string;
+    violations: { policy: string; enforcementLevel: string; urn: string; message: string }[];
+    ok: boolean;
+}
+
+function relative(file: string): string {
+    const result = path.relative(process.cwd(), file);
+    return result.startsWith("..") ? file : result;
+}
+
+/** The policy config of a stack: the file given, else policies/config/<stack>.json, else the pack's defaults. */
+export function policyConfigFor(stack: string, override?: string): { config: PolicyConfigFile; source: string } {
+    if (override !== undefined) {
+        return { config: readPolicyConfigFile(override), source: relative(override) };
+    }
+    const file = path.join(policyConfigDir, `${stack}.json`);
+    if (existsSync(file)) {
+        return { config: readPolicyConfigFile(file), source: relative(file) };
+    }
+    return { config: {}, source: "pack defaults" };
+}
+
+/** Plans one stack and runs the pack over it. Throws UsageError for an unknown stack or an invalid config. */
+export async function checkStack(options: {
+    stack: string;
+    stackFile?: string;
+    policyConfig?: string;
+    projectDir?: string;
+}): Promise<StackVerdict> {
+    // Read the policy config before planning, so a bad file is reported without waiting for the plan.
+    const { config, source } = policyConfigFor(options.stack, options.policyConfig);
+    const analyzer = PolicyAnalyzer.get();
+    const pack = await analyzer.info();
+    const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
+    await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
+    const violations = await analyzer.analyze(plan.resources);
+    return {
+        stack: plan.stack,
+        plan,
+        pack,
+        policyConfig: source,
+        violations,
+        ok: !violations.some((violation) => violation.enforcementLevel === "mandatory"),
+    };
+}
+
+const levelOrder: Record<string, number> = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 };
+
+/** The policy part of the report, laid out like the Policies section of `pulumi preview`. */
+export function formatPolicyResults(verdict: StackVerdict): string {
+    const mandatory = verdict.violations.filter((violation) => violation.enforcementLevel === "mandatory").length;
+    const advisory = verdict.violations.length - mandatory;
+    const mark = verdict.ok ? "✅" : "❌";
+    const lines = [
+        "Policies:",
+        `    ${mark} ${verdict.pack.name}@v${verdict.pack.version} (config: ${verdict.policyConfig})`,
+    ];
+    const sorted = [...verdict.violations].sort(
+        (a, b) => (levelOrder[a.enforcementLevel] ?? 9) - (levelOrder[b.enforcementLevel] ?? 9),
+    );
+    for (const violation of sorted) {
+        const resource = violation.urn ? `  (resource: ${violation.urn})` : "";
+        lines.push(`        - [${violation.enforcementLevel}]  ${violation.policy}${resource}`);
+        for (const line of violation.message.split("\n")) {
+            lines.push(`          ${line}`);
+        }
+    }
+    lines.push(
+        "",
+        `${verdict.stack}: ${mandatory} mandatory, ${advisory} advisory violation(s) from ` +
+            `${verdict.pack.policies.length} policies: ${verdict.ok ? "passed" : "FAILED"}`,
+    );
+    return lines.join("\n");
+}
+
+export function stackReport(verdict: StackVerdict): StackReport {
+    return {
+        ...planToJson(verdict.plan),
+        policyPack: `${verdict.pack.name}@${verdict.pack.version}`,
+        policyConfig: verdict.policyConfig,
+        violations: verdict.violations.map(({ policy, enforcementLevel, urn, message }) => ({
+            policy,
+            enforcementLevel,
+            urn,
+            message,
+        })),
+        ok: verdict.ok,
+    };
+}
+
+/**
+ * `npm run check`: one stack (`stack` / `stackFile`) or every stack of the project. Returns the exit code: 0 when no
+ * mandatory violation, 1 when any, 2 on bad input (unknown stack, unreadable or invalid config); never throws a
+ * UsageError.
+ */
+export async function runGate(options: GateOptions): Promise<number> {
+    const write = options.write ?? ((text: string) => console.log(text));
+    try {
+        if (options.stack !== undefined || options.stackFile !== undefined) {
+            const stack = options.stack ?? stackNameOfFile(options.stackFile as string);
+            const verdict = await checkStack({ ...options, stack });
+            write(
+                options.json
+                    ? JSON.stringify(stackReport(verdict), null, 2)
+                    : `${formatPlanText(verdict.plan)}\n\n${formatPolicyResults(verdict)}`,
+            );
+            return verdict.ok ? ExitCode.ok : ExitCode.failed;
+        }
+        return await runAllStacks(options, write);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            console.error(`error: ${error.message}`);
+            return ExitCode.badInput;
+        }
+        throw error;
+    }
+}
+
+async function runAllStacks(options: GateOptions, write: (text: string) => void): Promise<number> {
+    const stacks = listStacks(options.projectDir);
+    if (stacks.length === 0) {
+        throw new UsageError(`no Pulumi.<stack>.yaml in ${options.projectDir ?? repositoryRoot}`);
+    }
+    const reports: (StackReport | { stack: string; error: string; ok: false })[] = [];
+    const summary: string[] = [];
+    let badInput = false;
+    for (const stack of stacks) {
+        try {
+            const verdict = await checkStack({ ...options, stack });
+            reports.push(stackReport(verdict));
+            if (!options.json) {
+                write(`${formatPolicyResults(verdict)}\n`);
+            }
+            const mandatory = verdict.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+            summary.push(
+                `    ${verdict.ok ? "✅" : "❌"} ${stack.padEnd(12)} ${verdict.plan.resources.length} resources, ` +
+                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory (config: ${verdict.policyConfig})`,
+            );
+        } catch (error) {
+            if (!(error instanceof UsageError)) {
+                throw error;
+            }
+            badInput = true;
+            reports.push({ stack, error: error.message, ok: false });
+            console.error(`error: stack ${stack}: ${error.message}`);
+            summary.push(`    ⛔ ${stack.padEnd(12)} bad input: ${error.message.split("\n")[0]}`);
+        }
+    }
+    const ok = reports.every((report) => report.ok);
+    if (options.json) {
+        write(JSON.stringify({ stacks: reports, ok }, null, 2));
+    } else {
+        write(["Summary:", ...summary].join("\n"));
+    }
+    if (badInput) {
+        return ExitCode.badInput;
+    }
+    return ok ? ExitCode.ok : ExitCode.failed;
+}
