@@ -288,7 +288,7 @@ function computeLag(eventHubs: Part<EventHubsState>, gold: Part<GoldStatus>): La
 
 function describeAutoTermination(cluster: ClusterStatus, job: JobStatus | null): string {
     if (cluster.state !== "RUNNING") {
-        return cluster.state === "TERMINATED" ? "stopped" : `not running (${cluster.state})`;
+        return "not while it is not running";
     }
     if (cluster.autoterminationMinutes <= 0) {
         return "auto-termination is off: it runs until stopped";
@@ -424,7 +424,7 @@ export function formatStatus(report: StatusReport): string[] {
         lines.push(
             `${label("cluster")}${c.clusterId}${c.name ? ` "${c.name}"` : ""} ${c.state}` +
                 (c.stateMessage ? ` (${c.stateMessage})` : "") +
-                `; auto-terminates ${c.autoTermination}`,
+                (c.state === "RUNNING" ? `; auto-terminates ${c.autoTermination}` : ""),
         );
     } else {
         lines.push(unavailable("cluster", cluster.error!));

@@ -142,7 +142,9 @@ export function formatStopReport(report: StopReport, stackLabel: string, host: s
         lines.push(`  ${verb} ${action.subject}${action.error ? `: ${action.error}` : ""}`);
     }
     if (report.actions.some((action) => action.kind === "terminate-cluster" && action.outcome === "done")) {
-        lines.push("  (a terminated cluster keeps its configuration; the next job run or DirectQuery starts it again)");
+        lines.push(
+            "  (a terminated cluster keeps its configuration; the next job run, or a DirectQuery on it, starts it again)",
+        );
     }
     if (report.actions.some((action) => action.kind === "cancel-run" && action.outcome === "done")) {
         lines.push("  (cancelling is asynchronous: runs pass through TERMINATING before they end)");
