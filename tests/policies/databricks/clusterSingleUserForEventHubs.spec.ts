@@ -1,0 +1,38 @@
+// Specs for databricks-cluster-single-user-for-eventhubs, a stack policy, run through the pack's analyzer like the gate.
+import { strict as assert } from "node:assert";
+import { violationsOf } from "../check";
+import { cluster, library, wireUnknown } from "../factories";
+
+const policy = "databricks-cluster-single-user-for-eventhubs";
+
+describe(policy, () => {
+    it("accepts a single-user cluster with the connector inline", async () => {
+        assert.deepEqual(await violationsOf(policy, [cluster()]), []);
+    });
+
+    it("rejects a shared cluster with the connector inline", async () => {
+        const shared = cluster({ inputs: { dataSecurityMode: "USER_ISOLATION" } });
+        const [violation] = await violationsOf(policy, [shared]);
+        assert.equal(violation.urn, shared.urn);
+        assert.match(violation.message, /dataSecurityMode "USER_ISOLATION"; allowed: SINGLE_USER/);
+    });
+
+    it("rejects a shared cluster that gets the connector from a databricks.Library", async () => {
+        const shared = cluster({ inputs: { dataSecurityMode: "USER_ISOLATION", libraries: undefined } });
+        assert.equal((await violationsOf(policy, [shared, library()])).length, 1);
+    });
+
+    it("accepts a shared cluster that does not load the connector", async () => {
+        const shared = cluster({ inputs: { dataSecurityMode: "USER_ISOLATION", libraries: [] } });
+        assert.deepEqual(await violationsOf(policy, [shared]), []);
+    });
+
+    it("requires a single user name", async () => {
+        const [violation] = await violationsOf(policy, [cluster({ inputs: { singleUserName: undefined } })]);
+        assert.match(violation.message, /without singleUserName/);
+    });
+
+    it("skips an access mode unknown during preview", async () => {
+        assert.deepEqual(await violationsOf(policy, [cluster({ inputs: { dataSecurityMode: wireUnknown } })]), []);
+    });
+});

@@ -1,0 +1,41 @@
+// Specs for the pack as a whole: a compliant stack passes every policy, and every policy follows the pack's conventions.
+import { strict as assert } from "node:assert";
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
+import { packName, policies } from "../../policies/all";
+import { PolicyAnalyzer } from "../../src/gate/analyzer";
+import { check } from "./check";
+import { compliantStack } from "./factories";
+
+const policiesDir = path.join(__dirname, "..", "..", "policies");
+const groups = ["eventhubs", "databricks", "cleanup", "security", "stack"];
+
+describe("lakestream policy pack", () => {
+    it("finds nothing wrong with a compliant dev stack", async () => {
+        assert.deepEqual(await check(compliantStack()), []);
+    });
+
+    it("lists every policy file of every group exactly once", () => {
+        const files = groups.flatMap((group) => readdirSync(path.join(policiesDir, group)).map((f) => `${group}/${f}`));
+        assert.equal(policies.length, files.length);
+        assert.equal(new Set(policies.map((policy) => policy.name)).size, policies.length);
+    });
+
+    for (const policy of policies) {
+        it(`${policy.name}: name, one-sentence description, schema, level and severity, in that order`, () => {
+            assert.match(policy.name, /^(eventhubs|databricks|cleanup|security|stack)-[a-z0-9-]+$/);
+            assert.match(policy.description, /^[A-Z][^.]*\.$/);
+            const keys = Object.keys(policy);
+            assert.deepEqual(keys.slice(0, 5), ["name", "description", "configSchema", "enforcementLevel", "severity"]);
+            assert.ok(keys[5] === "validateResource" || keys[5] === "validateStack");
+            assert.equal(policy.enforcementLevel, "mandatory");
+        });
+    }
+
+    it("is served under its name and the version of policies/package.json", async () => {
+        const info = await PolicyAnalyzer.get().info();
+        assert.equal(info.name, packName);
+        assert.equal(info.version, "0.1.0");
+        assert.equal(info.policies.length, policies.length);
+    });
+});

@@ -1,0 +1,39 @@
+// Specs for stack-job-clusters-auto-terminate, a stack policy, run through the pack's analyzer like the gate.
+import { strict as assert } from "node:assert";
+import { violationsOf } from "../check";
+import { cluster, job, wireUnknown } from "../factories";
+
+const policy = "stack-job-clusters-auto-terminate";
+
+describe(policy, () => {
+    it("accepts a job on an auto-terminating cluster of the stack", async () => {
+        assert.deepEqual(await violationsOf(policy, [cluster(), job()]), []);
+    });
+
+    it("rejects a job on a cluster that never terminates", async () => {
+        const forever = cluster({ inputs: { autoterminationMinutes: 0 } });
+        const running = job();
+        const [violation] = await violationsOf(policy, [forever, running]);
+        assert.equal(violation.urn, running.urn);
+        assert.match(violation.message, /Found job medallion on cluster streaming with autoterminationMinutes 0/);
+    });
+
+    it("rejects a job on a cluster the stack does not manage", async () => {
+        const external = job({
+            dependencies: [],
+            inputs: { tasks: [{ taskKey: "bronze", existingClusterId: "0101-abc" }] },
+        });
+        const [violation] = await violationsOf(policy, [external]);
+        assert.match(violation.message, /existing cluster this stack does not manage/);
+    });
+
+    it("accepts a job that runs on job clusters only", async () => {
+        const tasks = [{ taskKey: "bronze", newCluster: { sparkVersion: "15.4.x-scala2.12", numWorkers: 0 } }];
+        assert.deepEqual(await violationsOf(policy, [job({ dependencies: [], inputs: { tasks } })]), []);
+    });
+
+    it("does not report a cluster whose auto-termination is unknown during preview", async () => {
+        const pending = cluster({ inputs: { autoterminationMinutes: wireUnknown } });
+        assert.deepEqual(await violationsOf(policy, [pending, job()]), []);
+    });
+});
