@@ -3,7 +3,16 @@ import { strict as assert } from "node:assert";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../components";
-import { ofType, recordResources, secretValue, settle, typesAndNames, valueOf, type RecordedResource } from "./harness";
+import {
+    ofType,
+    recordResources,
+    secretValue,
+    settle,
+    typesAndNames,
+    valueOf,
+    type JobInputs,
+    type RecordedResource,
+} from "./harness";
 
 describe("components", function () {
     let recorded: RecordedResource[];
@@ -262,7 +271,7 @@ describe("components", function () {
                 assert.match(String(file.inputs.path), /^\/Shared\/lakestream\/test\/medallion\/[a-z_]+\.py$/);
             }
             const [job_] = ofType(recorded, "databricks:index/job:Job");
-            const inputs = job_.inputs as Record<string, any>;
+            const inputs = job_.inputs as unknown as JobInputs;
             assert.equal(inputs.maxConcurrentRuns, 1);
             assert.equal(inputs.timeoutSeconds, 1800);
             assert.equal(inputs.continuous, undefined);
@@ -272,7 +281,7 @@ describe("components", function () {
                 pauseStatus: "UNPAUSED",
             });
             assert.deepEqual(
-                inputs.tasks.map((t: any) => [t.taskKey, t.dependsOns?.map((d: any) => d.taskKey) ?? [], t.maxRetries]),
+                inputs.tasks.map((t) => [t.taskKey, t.dependsOns?.map((d) => d.taskKey) ?? [], t.maxRetries]),
                 [
                     ["bronze", [], 1],
                     ["silver", ["bronze"], 1],
@@ -297,7 +306,7 @@ describe("components", function () {
         it("runs three streams side by side, without retries or dependencies, in continuous mode", async function () {
             new components.MedallionJob("ls", { ...jobArgs("continuous"), paused: true });
             await settle();
-            const inputs = ofType(recorded, "databricks:index/job:Job")[0].inputs as Record<string, any>;
+            const inputs = ofType(recorded, "databricks:index/job:Job")[0].inputs as unknown as JobInputs;
             assert.deepEqual(inputs.continuous, { pauseStatus: "PAUSED" });
             assert.equal(inputs.schedule, undefined);
             for (const task of inputs.tasks) {

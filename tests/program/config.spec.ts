@@ -2,8 +2,14 @@
 import { strict as assert } from "node:assert";
 import { ConfigError, parseStackConfig } from "../../src/config";
 
+type Settings = Record<string, unknown>;
+interface RawConfig extends Settings {
+    eventHubs: Settings;
+    cluster: Settings;
+}
+
 /** A valid dev-like config; each test changes it in one place. */
-function validConfig(): Record<string, any> {
+function validConfig(): RawConfig {
     return {
         "azure-native:location": "westeurope",
         owner: "data-platform@example.com",

@@ -57,3 +57,18 @@ export function secretValue(value: unknown): unknown {
     }
     return record.value;
 }
+
+/** The job inputs the tests read, as the Databricks provider's schema names them. */
+export interface JobInputs {
+    maxConcurrentRuns?: number;
+    timeoutSeconds?: number;
+    continuous?: { pauseStatus?: string };
+    schedule?: { quartzCronExpression: string; timezoneId: string; pauseStatus?: string };
+    tasks: {
+        taskKey: string;
+        existingClusterId?: string;
+        maxRetries?: number;
+        dependsOns?: { taskKey: string }[];
+        notebookTask: { notebookPath: string; baseParameters: Record<string, string> };
+    }[];
+}

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { planToJson } from "../../src/plan/format";
 import { listStacks, runPlan, type Plan } from "../../src/plan/runPlan";
+import type { JobInputs } from "./harness";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -36,10 +37,10 @@ function countByType(plan: Plan): Record<string, number> {
     return counts;
 }
 
-function jobOf(plan: Plan): Record<string, any> {
+function jobOf(plan: Plan): JobInputs {
     const job = plan.resources.find((resource) => resource.type === "databricks:index/job:Job");
     assert.ok(job, "the plan has a job");
-    return job.inputs;
+    return job.inputs as unknown as JobInputs;
 }
 
 describe("the program, for every stack", function () {
@@ -180,7 +181,7 @@ describe("the program, for every stack", function () {
 
     it("passes each notebook exactly the widgets it declares", function () {
         for (const [stack, plan] of plans) {
-            for (const task of jobOf(plan).tasks as { taskKey: string; notebookTask: { baseParameters: object } }[]) {
+            for (const task of jobOf(plan).tasks) {
                 const source = fs.readFileSync(path.join(root, "notebooks", `${task.taskKey}.py`), "utf8");
                 const widgets = [
                     ...source.matchAll(/dbutils\.widgets\.(?:text|dropdown|combobox)\(\s*["']([\w]+)["']/g),
