@@ -24,7 +24,10 @@ describe("lakestream policy pack", () => {
     for (const policy of policies) {
         it(`${policy.name}: name, one-sentence description, schema, level and severity, in that order`, () => {
             assert.match(policy.name, /^(eventhubs|databricks|cleanup|security|stack)-[a-z0-9-]+$/);
-            assert.match(policy.description, /^[A-Z][^.]*\.$/);
+            // One sentence: a capital, no sentence break (a period followed by a space), a final period.
+            assert.match(policy.description, /^[A-Z]/);
+            assert.match(policy.description, /\.$/);
+            assert.doesNotMatch(policy.description.slice(0, -1), /\. /);
             const keys = Object.keys(policy);
             assert.deepEqual(keys.slice(0, 5), ["name", "description", "configSchema", "enforcementLevel", "severity"]);
             assert.ok(keys[5] === "validateResource" || keys[5] === "validateStack");
