@@ -73,6 +73,8 @@ export async function checkStack(options: {
     const pack = await analyzer.info();
     const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
     await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
+    // Planned resources have the analyzer's shape; fields the plan records (protect, parent, provider, dependencies,
+    // additionalSecretOutputs) reach the policies as the engine would send them, and what it omits stays absent.
     const violations = await analyzer.analyze(plan.resources);
     return {
         stack: plan.stack,

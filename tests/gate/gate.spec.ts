@@ -1,0 +1,109 @@
+// Specs for the policy gate: the committed stacks pass, the non-compliant fixture fails on exactly its policies, bad input exits 2.
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { runGate, type StackReport } from "../../src/gate/gate";
+
+const root = path.join(__dirname, "..", "..");
+const noncompliant = path.join(root, "tests", "fixtures", "Pulumi.noncompliant.yaml");
+const run = promisify(execFile);
+
+/** Runs the gate in this process and returns its exit code and the JSON it printed. */
+async function gateJson(options: Parameters<typeof runGate>[0]) {
+    let printed = "";
+    const code = await runGate({ ...options, json: true, write: (text) => (printed += text) });
+    return { code, report: JSON.parse(printed) as StackReport };
+}
+
+/** Runs `npm run check` as a user would, returning the exit code and both streams. */
+async function gateCli(args: string[]) {
+    try {
+        const { stdout, stderr } = await run("npx", ["tsx", "src/gate/cli.ts", ...args], { cwd: root });
+        return { code: 0, stdout, stderr };
+    } catch (error) {
+        const failed = error as { code: number; stdout: string; stderr: string };
+        return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+}
+
+describe("policy gate", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`passes the committed ${stack} stack with policies/config/${stack}.json`, async () => {
+            const { code, report } = await gateJson({ stack });
+            const mandatory = report.violations.filter((violation) => violation.enforcementLevel === "mandatory");
+            assert.deepEqual(mandatory, []);
+            assert.equal(report.ok, true);
+            assert.equal(code, 0);
+            assert.equal(report.policyConfig, `policies/config/${stack}.json`);
+            assert.ok(report.resources.some((resource) => resource.type === "databricks:index/job:Job"));
+        });
+    }
+
+    it("fails the non-compliant fixture with exactly the policies it breaks, under the pack defaults", async () => {
+        const { code, report } = await gateJson({ stackFile: noncompliant });
+        assert.equal(code, 1);
+        assert.equal(report.ok, false);
+        assert.equal(report.stack, "noncompliant");
+        assert.equal(report.policyConfig, "pack defaults");
+        const broken = [...new Set(report.violations.map((violation) => violation.policy))].sort();
+        assert.deepEqual(broken, [
+            "cleanup-ephemeral-force-destroy",
+            "cleanup-job-no-unpaused-continuous",
+            "databricks-cluster-auto-termination",
+            "databricks-cluster-max-workers",
+            "eventhubs-namespace-allowed-tier",
+            "eventhubs-namespace-max-throughput-units",
+            "stack-throughput-unit-budget",
+        ]);
+        for (const violation of report.violations) {
+            assert.deepEqual(Object.keys(violation), ["policy", "enforcementLevel", "urn", "message"]);
+            assert.match(violation.urn, /^urn:pulumi:noncompliant::lakestream::/);
+        }
+    });
+
+    it("prints the plan, then the violations grouped under the pack like pulumi preview", async () => {
+        const { code, stdout } = await gateCli(["--stack-file", noncompliant]);
+        assert.equal(code, 1);
+        assert.ok(stdout.indexOf("Plan for stack noncompliant") < stdout.indexOf("Policies:"));
+        assert.match(stdout, /Policies:\n {4}❌ lakestream@v0\.1\.0 \(config: pack defaults\)\n/);
+        assert.match(
+            stdout,
+            / {8}- \[mandatory\] {2}databricks-cluster-auto-termination {2}\(resource: urn:pulumi:noncompliant::lakestream::[^)]*Cluster::lakestream-noncompliant-cluster\)\n {10}Databricks clusters auto-terminate after at most the allowed idle minutes\.\n {10}Found autoterminationMinutes 120; allowed: 1 to 10 minutes\./,
+        );
+    });
+
+    it("checks every Pulumi.*.yaml of the project without --stack and summarises", async () => {
+        const { code, stdout } = await gateCli([]);
+        assert.match(stdout, /Summary:\n.* dev .*\n.* prod /);
+        assert.equal(code, 0);
+    });
+
+    it("exits 2 naming the stack for an unknown stack", async () => {
+        const { code, stderr } = await gateCli(["--stack", "staging"]);
+        assert.equal(code, 2);
+        assert.match(stderr, /error: unknown stack "staging": there is no Pulumi.staging.yaml \(stacks: dev, prod\)/);
+    });
+
+    it("exits 2 for an unreadable or invalid policy config, naming the file", async () => {
+        const missing = await gateCli(["--stack", "dev", "--policy-config", "/nonexistent/dev.json"]);
+        assert.equal(missing.code, 2);
+        assert.match(missing.stderr, /error: cannot read policy config \/nonexistent\/dev.json/);
+        const file = path.join(mkdtempSync(path.join(tmpdir(), "gate-")), "bad.json");
+        writeFileSync(file, JSON.stringify({ "databricks-cluster-max-workers": { maxWorkers: -1 } }));
+        const invalid = await gateCli(["--stack", "dev", "--policy-config", file]);
+        assert.equal(invalid.code, 2);
+        assert.match(
+            invalid.stderr,
+            /is invalid:\n {2}databricks-cluster-max-workers.maxWorkers must be at least 0 \(got -1\)/,
+        );
+    });
+
+    it("exits 2 for an unknown flag", async () => {
+        const { code, stderr } = await gateCli(["--stacks", "dev"]);
+        assert.equal(code, 2);
+        assert.match(stderr, /allowed flags: --stack, --stack-file, --policy-config, --json, --help/);
+    });
+});
