@@ -32,6 +32,8 @@ def local_session(warehouse_dir: str, app_name: str = "lakestream-local", cores:
         .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.default.parallelism", str(cores))
         .config("spark.databricks.delta.snapshotPartitions", "2")
+        # Adaptive execution re-plans each small micro-batch; on a laptop-sized stream it only adds latency.
+        .config("spark.sql.adaptive.enabled", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
