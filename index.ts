@@ -44,6 +44,7 @@ const catalog = new MedallionCatalog(
         catalogName: config.catalog.name,
         storageRoot: config.catalog.storageRoot,
         forceDestroy: config.catalog.forceDestroy,
+        keepOnDestroy: !config.ephemeral && !config.catalog.forceDestroy,
         grants: config.catalog.grants,
         owner: config.owner,
     },

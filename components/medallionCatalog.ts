@@ -16,6 +16,11 @@ export interface MedallionCatalogArgs {
     storageRoot?: pulumi.Input<string>;
     /** Let `pulumi destroy` drop the catalog and schemas with their tables and checkpoints. Defaults to false. */
     forceDestroy?: boolean;
+    /**
+     * Leave the catalog, schemas and checkpoint volume (with their tables) in the workspace when the stack is
+     * destroyed, instead of deleting them. Defaults to false.
+     */
+    keepOnDestroy?: boolean;
     /** Privileges to grant on the catalog. Defaults to none. */
     grants?: CatalogGrant[];
     /** Owner, recorded as a catalog property. Defaults to none. */
@@ -38,6 +43,11 @@ export class MedallionCatalog extends pulumi.ComponentResource {
         super("lakestream:catalog:MedallionCatalog", name, {}, opts);
 
         const forceDestroy = args.forceDestroy ?? false;
+        if (forceDestroy && args.keepOnDestroy) {
+            throw new pulumi.ResourceError("forceDestroy and keepOnDestroy contradict each other: choose one", this);
+        }
+        // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included.
+        const dataOptions: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: args.keepOnDestroy ?? false };
         const catalog = new databricks.Catalog(
             `${name}-catalog`,
             {
@@ -47,7 +57,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 comment: "Weather events landed by the lakestream medallion job",
                 properties: args.owner !== undefined ? { owner: args.owner } : undefined,
             },
-            { parent: this },
+            dataOptions,
         );
 
         const schemas = Object.fromEntries(
@@ -56,7 +66,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 new databricks.Schema(
                     `${name}-${layer}`,
                     { catalogName: catalog.name, name: layer, forceDestroy, comment: `${layer} layer` },
-                    { parent: this },
+                    dataOptions,
                 ),
             ]),
         ) as Record<MedallionLayer, databricks.Schema>;
@@ -71,7 +81,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 volumeType: "MANAGED",
                 comment: "Structured Streaming checkpoints of the medallion job",
             },
-            { parent: this },
+            dataOptions,
         );
 
         const grants = args.grants ?? [];

@@ -16,6 +16,8 @@ export interface PlannedResource {
     custom: boolean;
     provider?: string;
     protect: boolean;
+    /** Left in the cloud, only dropped from the state, when the stack is destroyed. */
+    retainOnDelete: boolean;
     dependencies: string[];
     /** Inputs in the engine's wire form: secrets wrapped with the secret signature, unknowns as the unknown sentinel. */
     inputs: Record<string, unknown>;
@@ -141,6 +143,7 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProvider(): string;
     getProtect(): boolean;
+    getRetainondelete(): boolean;
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -193,6 +196,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
             custom: request.getCustom(),
             provider: request.getProvider() || undefined,
             protect: request.getProtect(),
+            retainOnDelete: request.getRetainondelete(),
             dependencies: request.getDependenciesList(),
             // The struct exactly as the SDK sent it to the engine: secrets and unknowns in wire form.
             inputs: request.getObject()?.toJavaScript() ?? {},
@@ -221,6 +225,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         name: `${project.name}-${stack}`,
         custom: false,
         protect: false,
+        retainOnDelete: false,
         dependencies: [],
         inputs: {},
     };

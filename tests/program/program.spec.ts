@@ -102,6 +102,34 @@ describe("the program, for every stack", function () {
         assert.equal(prodCatalog.inputs.forceDestroy, false);
     });
 
+    it("keeps prod's catalog, schemas and checkpoints on destroy and lets dev's go, protecting nothing", function () {
+        const dataTypes = [
+            "databricks:index/catalog:Catalog",
+            "databricks:index/schema:Schema",
+            "databricks:index/volume:Volume",
+        ];
+        for (const [stack, kept] of [
+            ["dev", false],
+            ["prod", true],
+        ] as const) {
+            const plan = plans.get(stack)!;
+            const data = plan.resources.filter((resource) => dataTypes.includes(resource.type));
+            assert.equal(data.length, 5, stack);
+            for (const resource of data) {
+                assert.equal(resource.retainOnDelete, kept, `${stack}: ${resource.urn}`);
+            }
+            const others = plan.resources.filter((resource) => !dataTypes.includes(resource.type));
+            assert.ok(
+                others.every((resource) => !resource.retainOnDelete),
+                `${stack}: only data is kept`,
+            );
+            assert.ok(
+                plan.resources.every((resource) => !resource.protect),
+                `${stack}: nothing is protected`,
+            );
+        }
+    });
+
     it("exports every output the tools rely on, secrets as secrets", function () {
         for (const [stack, plan] of plans) {
             for (const name of [
