@@ -176,6 +176,18 @@ describe("components", function () {
             assert.deepEqual(grants.inputs.grants, [{ principal: "analysts", privileges: ["USE_CATALOG", "SELECT"] }]);
         });
 
+        it("refuses to both force-destroy and keep the data", function () {
+            assert.throws(
+                () =>
+                    new components.MedallionCatalog("ls", {
+                        catalogName: "c",
+                        forceDestroy: true,
+                        keepOnDestroy: true,
+                    }),
+                /forceDestroy and keepOnDestroy contradict each other/,
+            );
+        });
+
         it("keeps data on destroy by default and creates no grants when none are asked", async function () {
             new components.MedallionCatalog("ls", { catalogName: "c" });
             await settle();
