@@ -54,7 +54,7 @@ export async function readStackOutputs(
         if (err.code === "ENOENT") {
             throw new UsageError(
                 `--stack ${stack} needs the Pulumi CLI to read the stack outputs, and "pulumi" is not on PATH; ` +
-                    "install it (https://www.pulumi.com/docs/install/) or pass the connection details directly",
+                    "install it (https://www.pulumi.com/docs/install/), or see --help for passing the connection details or the outputs file instead",
             );
         }
         const detail = (err.stderr ?? err.message).trim().split("\n")[0];
