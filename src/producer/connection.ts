@@ -15,6 +15,20 @@ export function redact(text: string): string {
         .replace(/([?&]sig=)[^&;"'\s]*/gi, "$1***");
 }
 
+/**
+ * A one-line description of an error from the Event Hubs client, key material redacted: `Code: message`. The
+ * client wraps the errors of exhausted retries in an AggregateError, whose last error says what went wrong.
+ */
+export function describeError(error: unknown): string {
+    let err = error as { code?: unknown; message?: unknown; errors?: unknown };
+    if (Array.isArray(err?.errors) && err.errors.length > 0) {
+        err = err.errors[err.errors.length - 1] as typeof err;
+    }
+    const code = typeof err?.code === "string" ? `${err.code}: ` : "";
+    const message = typeof err?.message === "string" && err.message !== "" ? err.message : String(err);
+    return redact(`${code}${message}`);
+}
+
 /** What a connection string names, without the key. */
 export interface ConnectionTarget {
     endpoint: string;

@@ -65,7 +65,8 @@ export function formatPeekedEvent(event: PeekedEvent): string {
 /** Receives from every partition until `count` events arrived or none arrived for `idleTimeoutMs`. */
 export async function peekEvents(options: PeekOptions): Promise<PeekResult> {
     const client = new EventHubConsumerClient(consumerGroup, options.connectionString, {
-        retryOptions: { maxRetries: 2, timeoutInMs: 20_000 },
+        // Short retry delays (the SDK's default is 30 s): a smoke test should answer within its idle timeout.
+        retryOptions: { maxRetries: 3, retryDelayInMs: 1000, timeoutInMs: 20_000 },
     });
     const events: PeekedEvent[] = [];
     const subscriptions: Subscription[] = [];

@@ -1,7 +1,7 @@
 // `npm run peek`: prints events from every partition of a stack's event hub, as a smoke test after deploying.
 import { ExitCode, UsageError, numberFlag, parseFlags, runMain } from "../shared/cli";
 import type { CommandRunner } from "../shared/stackOutputs";
-import { listenConnectionStringEnv, redact, resolveConnectionString } from "./connection";
+import { describeError, listenConnectionStringEnv, resolveConnectionString } from "./connection";
 import { consumerGroup, formatPeekedEvent, peekEvents } from "./peek";
 
 export const peekUsage = `Usage: npm run peek -- [--stack NAME | --connection-string CS] [--count N] [--from start|latest]
@@ -75,9 +75,7 @@ export async function peek(argv: string[], io: PeekIo): Promise<number> {
             onSubscribed: io.onSubscribed,
         });
     } catch (error) {
-        const err = error as { code?: unknown; message?: unknown };
-        const code = typeof err.code === "string" ? `${err.code}: ` : "";
-        throw new Error(redact(`could not read the event hub: ${code}${String(err.message ?? error)}`));
+        throw new Error(`could not read the event hub: ${describeError(error)}`);
     }
     const partitions = new Set(result.events.map((event) => event.partition)).size;
     if (result.events.length === 0) {

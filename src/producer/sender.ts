@@ -1,6 +1,6 @@
 // Sends generated events to Event Hubs: paced by a rate schedule, batched by partition key, retried on transient errors.
 import type { EventDataBatch, EventHubProducerClient } from "@azure/event-hubs";
-import { redact } from "./connection";
+import { describeError } from "./connection";
 import type { GeneratedEvent } from "./weather";
 
 /**
@@ -103,12 +103,6 @@ function isRetryable(error: unknown): boolean {
     return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
-function describe(error: unknown): string {
-    const err = error as { code?: unknown; message?: unknown };
-    const code = typeof err?.code === "string" ? `${err.code}: ` : "";
-    return redact(`${code}${typeof err?.message === "string" ? err.message : String(error)}`);
-}
-
 /** Number of events due `elapsedMs` after the start at `rate` events per second (a fixed schedule, no drift). */
 export function eventsDue(rate: number, elapsedMs: number): number {
     return Math.floor((rate * elapsedMs) / 1000 + 1e-9);
@@ -165,7 +159,7 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
 
     const fail = (events: number, error: unknown): void => {
         report.failed += events;
-        const message = describe(error);
+        const message = describeError(error);
         errors.set(message, (errors.get(message) ?? 0) + events);
     };
 

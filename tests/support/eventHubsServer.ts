@@ -80,6 +80,12 @@ interface Message {
 }
 
 const batchFormat = 0x80013700;
+/** AMQP error conditions sent with failed $cbs / $management replies, from which the client picks its error type. */
+const errorConditions: Record<number, string> = {
+    400: "amqp:invalid-field",
+    401: "amqp:unauthorized-access",
+    404: "amqp:not-found",
+};
 const selectorFilter = "apache.org:selector-filter:string";
 
 /** Partition of a partition key: a stable hash, as the service does (not the service's own hash function). */
@@ -548,7 +554,11 @@ export class FakeEventHubsServer {
         }
         replySender.send({
             correlation_id: request.message_id as string | number | Buffer | undefined,
-            application_properties: { "status-code": status, "status-description": description },
+            application_properties: {
+                "status-code": status,
+                "status-description": description,
+                ...(status >= 400 ? { "error-condition": errorConditions[status] ?? "amqp:internal-error" } : {}),
+            },
             body,
         });
     }
@@ -560,6 +570,22 @@ export class FakeEventHubsServer {
         const rights = this.verifyToken(token, audience);
         if (!rights) {
             this.reply(context, request, 401, "InvalidSignature: The token has an invalid signature.");
+            return;
+        }
+        // The audience says what the token is for; refuse it at once when the rule lacks the claim, so that the
+        // client fails while opening the link (an attach refused afterwards is retried by the SDK as a lost link).
+        const needed = audience.includes("/ConsumerGroups/")
+            ? "Listen"
+            : audience.endsWith("$management")
+              ? ""
+              : "Send";
+        if (needed !== "" && !rights.includes(needed)) {
+            this.reply(
+                context,
+                request,
+                401,
+                `Unauthorized access. '${needed}' claim(s) are required to perform this operation.`,
+            );
             return;
         }
         let audiences = this.rightsByConnection.get(context.connection);
