@@ -36,6 +36,11 @@ function replicate(plan: Plan, factor: number): Plan {
     return { ...plan, resources: [...plan.resources, ...copies] };
 }
 
+/** Size of all inputs as JSON: the analyzer's work follows it more than the resource count (a job is large). */
+function inputBytes(target: Plan): number {
+    return target.resources.reduce((total, resource) => total + JSON.stringify(resource.inputs).length, 0);
+}
+
 async function main(): Promise<void> {
     const analyzer = PolicyAnalyzer.get();
     const coldStart = performance.now();
@@ -71,8 +76,12 @@ async function main(): Promise<void> {
         checkAllStacks: { stacks, ...allStacks },
         planOnlyDev: planOnly,
         policiesOnly: {
-            dev: { resources: plan.resources.length, ...base },
-            devWithHubsAndJobsTimes10: { resources: bigger.resources.length, ...tenfold },
+            dev: { resources: plan.resources.length, inputBytes: inputBytes(plan), ...base },
+            devWithHubsAndJobsTimes10: {
+                resources: bigger.resources.length,
+                inputBytes: inputBytes(bigger),
+                ...tenfold,
+            },
             growth: Math.round((tenfold.medianMs / base.medianMs) * 100) / 100,
         },
     };
@@ -86,7 +95,7 @@ async function main(): Promise<void> {
     console.log(`  policies only, dev                        ${base.medianMs} ms, ${plan.resources.length} resources`);
     console.log(
         `  policies only, dev with 10x hubs and jobs ${tenfold.medianMs} ms, ${bigger.resources.length} resources ` +
-            `(x${results.policiesOnly.growth})`,
+            `(x${results.policiesOnly.growth}; inputs ${inputBytes(plan)} -> ${inputBytes(bigger)} bytes)`,
     );
     const out = path.join(__dirname, "results", "gate.json");
     mkdirSync(path.dirname(out), { recursive: true });
