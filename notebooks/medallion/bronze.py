@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from medallion.schema import CONNECTOR_SCHEMA, LINE_SCHEMA
-from medallion.streams import checkpoint_path, with_trigger
+from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 CONNECTOR = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22"
 CONSUMER_GROUP = "$Default"  # Basic tier has only the implicit $Default group.
@@ -79,7 +79,14 @@ def to_bronze(connector_rows: DataFrame) -> DataFrame:
     return connector_rows.select(*columns, F.current_timestamp().alias("ingested_at"))
 
 
-def start_bronze(bronze: DataFrame, table: str, checkpoint_volume: str, trigger: str, name: str = "bronze_weather"):
+def start_bronze(
+    bronze: DataFrame,
+    table: str,
+    checkpoint_volume: str,
+    trigger: str,
+    name: str = "bronze_weather",
+    interval: str = CONTINUOUS_INTERVAL,
+):
     """Appends bronze rows to `table`, checkpointing in `<checkpoint_volume>/bronze/weather`; returns the query."""
     writer = (
         bronze.writeStream.queryName(name)
@@ -87,4 +94,4 @@ def start_bronze(bronze: DataFrame, table: str, checkpoint_volume: str, trigger:
         .outputMode("append")
         .option("checkpointLocation", checkpoint_path(checkpoint_volume, "bronze", "weather"))
     )
-    return with_trigger(writer, trigger).toTable(table)
+    return with_trigger(writer, trigger, interval).toTable(table)

@@ -6,7 +6,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from medallion.schema import GOLD_SCHEMA, NUMERIC_FIELDS
-from medallion.streams import checkpoint_path, with_trigger
+from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 WINDOW = "5 minutes"
 # How far behind the newest event time a late event is still counted; older windows are final and leave the state.
@@ -96,6 +96,7 @@ def start_gold(
     trigger: str,
     output_mode: str = "update",
     name: str = "gold_weather_summary",
+    interval: str = CONTINUOUS_INTERVAL,
 ):
     """Streams silver into gold, checkpointing in `<checkpoint_volume>/gold/weather_summary`.
 
@@ -114,5 +115,5 @@ def start_gold(
         writer = writer.outputMode("update").foreachBatch(lambda batch, _batch_id: merge_summaries(batch, table))
     else:
         writer = writer.outputMode("append").format("delta")
-    writer = with_trigger(writer, trigger)
+    writer = with_trigger(writer, trigger, interval)
     return writer.start() if output_mode == "update" else writer.toTable(table)

@@ -27,6 +27,7 @@ def local_session(warehouse_dir: str, app_name: str = "lakestream-local", cores:
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", warehouse_dir)
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -Dderby.system.home=" + warehouse_dir)
         # Few cores and small data: a handful of partitions beats Spark's default of 200 by far.
         .config("spark.sql.shuffle.partitions", str(cores))

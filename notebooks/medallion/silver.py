@@ -8,7 +8,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from medallion.schema import BODY_SCHEMA, NUMERIC_FIELDS, RANGES, REQUIRED_FIELDS, SILVER_SCHEMA, TEXT_FIELDS
-from medallion.streams import checkpoint_path, with_trigger
+from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 # Spark's from_json in PERMISSIVE mode turns anything it cannot read into nulls. These probes tell a missing field from
 # one that is present with the wrong JSON type: a field's text form (from the map) exists but its typed value is null,
@@ -161,6 +161,7 @@ def start_silver(
     checkpoint_volume: str,
     trigger: str,
     name: str = "silver_weather",
+    interval: str = CONTINUOUS_INTERVAL,
 ):
     """Streams bronze into silver and quarantine, checkpointing in `<checkpoint_volume>/silver/weather`."""
     checkpoint = checkpoint_path(checkpoint_volume, "silver", "weather")
@@ -169,4 +170,4 @@ def start_silver(
         .option("checkpointLocation", checkpoint)
         .foreachBatch(lambda batch, batch_id: write_silver_batch(batch, batch_id, silver, quarantine, checkpoint))
     )
-    return with_trigger(writer, trigger).start()
+    return with_trigger(writer, trigger, interval).start()
