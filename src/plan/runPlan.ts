@@ -18,6 +18,8 @@ export interface PlannedResource {
     protect: boolean;
     /** Left in the cloud, only dropped from the state, when the stack is destroyed. */
     retainOnDelete: boolean;
+    /** Output properties the provider SDK always keeps secret, such as a Databricks secret's stringValue. */
+    additionalSecretOutputs: string[];
     dependencies: string[];
     /** Inputs in the engine's wire form: secrets wrapped with the secret signature, unknowns as the unknown sentinel. */
     inputs: Record<string, unknown>;
@@ -144,6 +146,7 @@ interface RegisterRequest {
     getProvider(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getAdditionalsecretoutputsList(): string[];
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -197,6 +200,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
             provider: request.getProvider() || undefined,
             protect: request.getProtect(),
             retainOnDelete: request.getRetainondelete(),
+            additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
             dependencies: request.getDependenciesList(),
             // The struct exactly as the SDK sent it to the engine: secrets and unknowns in wire form.
             inputs: request.getObject()?.toJavaScript() ?? {},
@@ -226,6 +230,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         custom: false,
         protect: false,
         retainOnDelete: false,
+        additionalSecretOutputs: [],
         dependencies: [],
         inputs: {},
     };
