@@ -163,7 +163,7 @@ def measure_freshness(spark, workdir: Path, mode: str, seconds: float, speedup: 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500_000, help="events for the throughput run (default 500000)")
-    parser.add_argument("--seconds", type=float, default=120.0, help="seconds of events per freshness run (default 120)")
+    parser.add_argument("--seconds", type=float, default=120.0, help="seconds per freshness run (default 120)")
     parser.add_argument("--speedup", type=float, default=10.0, help="event clock speed-up for freshness (default 10)")
     parser.add_argument(
         "--interval", default="1 second", help="processing-time trigger for freshness (default 1 second)"
