@@ -76,6 +76,7 @@ const job = new MedallionJob(
         schemaNames: catalog.schemaNames,
         checkpointVolumePath: catalog.checkpointVolumePath,
         listenConnectionString: ingest.listenConnectionString,
+        consumerGroup: ingest.consumerGroupName,
         mode: config.job.mode,
         schedule: config.job.schedule,
         timezone: config.job.timezone,

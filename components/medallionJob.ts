@@ -36,6 +36,8 @@ export interface MedallionJobArgs {
     timeoutSeconds?: number;
     /** Retries of a failed task (availableNow only; continuous jobs retry by themselves). Defaults to 1. */
     maxRetries?: number;
+    /** Consumer group the bronze stream reads through. Defaults to "$Default", the only one on the Basic tier. */
+    consumerGroup?: pulumi.Input<string>;
     /** Where a new stream starts reading Event Hubs. Defaults to "start". */
     startingPosition?: "start" | "latest";
     /** Events per micro-batch. Defaults to 1000 per partition, set by the caller. */
@@ -127,6 +129,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                 secret_key: listenSecretKey,
                 starting_position: args.startingPosition ?? "start",
                 max_events_per_trigger: String(args.maxEventsPerTrigger),
+                consumer_group: args.consumerGroup ?? "$Default",
             },
             silver: {
                 ...common,

@@ -9,6 +9,7 @@
 #   secret_key              key of that secret
 #   starting_position       start (the oldest retained event) | latest (only new events)
 #   max_events_per_trigger  most events read per micro-batch
+#   consumer_group          Event Hubs consumer group to read through ($Default, the only one on the Basic tier)
 #   trigger                 continuous (runs until stopped) | availableNow (reads what is there, then stops)
 #
 # Needs the cluster library com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22 and dedicated (single-user) access
@@ -23,6 +24,7 @@ dbutils.widgets.text("secret_scope", "lakestream")
 dbutils.widgets.text("secret_key", "eventhubs-listen")
 dbutils.widgets.dropdown("starting_position", "start", ["start", "latest"])
 dbutils.widgets.text("max_events_per_trigger", "2000")
+dbutils.widgets.text("consumer_group", "$Default")
 dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
 
 # COMMAND ----------
@@ -46,6 +48,7 @@ secret_scope = require_text("secret_scope", dbutils.widgets.get("secret_scope"))
 secret_key = require_text("secret_key", dbutils.widgets.get("secret_key"))
 position = require_choice("starting_position", dbutils.widgets.get("starting_position"), STARTING_POSITIONS)
 max_events_per_trigger = require_positive_int("max_events_per_trigger", dbutils.widgets.get("max_events_per_trigger"))
+consumer_group = require_text("consumer_group", dbutils.widgets.get("consumer_group"))
 trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
 table = bronze_table(catalog, bronze_schema)
 
@@ -53,7 +56,9 @@ table = bronze_table(catalog, bronze_schema)
 
 # The connection string goes straight from the secret scope to the encrypted connector option; it is never printed.
 stop_active(spark, "bronze_weather")
-events = read_eventhubs(spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger)
+events = read_eventhubs(
+    spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger, consumer_group
+)
 query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger)
 # Waits until the stream ends (availableNow) or the job is cancelled (continuous), and always stops the stream.
 run_to_end(query)

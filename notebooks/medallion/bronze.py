@@ -9,7 +9,7 @@ from medallion.schema import CONNECTOR_SCHEMA, LINE_SCHEMA
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 CONNECTOR = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22"
-CONSUMER_GROUP = "$Default"  # Basic tier has only the implicit $Default group.
+DEFAULT_CONSUMER_GROUP = "$Default"  # The Basic tier has only this implicit group; others may add a dedicated one.
 STARTING_POSITIONS = ("start", "latest")
 
 
@@ -21,20 +21,31 @@ def starting_position(position: str) -> str:
     return json.dumps({"offset": offsets[position], "seqNo": -1, "enqueuedTime": None, "isInclusive": True})
 
 
-def eventhubs_options(encrypted_connection_string: str, position: str, max_events_per_trigger: int) -> dict[str, str]:
+def eventhubs_options(
+    encrypted_connection_string: str,
+    position: str,
+    max_events_per_trigger: int,
+    consumer_group: str = DEFAULT_CONSUMER_GROUP,
+) -> dict[str, str]:
     """The connector's read options; the connection string must already be encrypted with EventHubsUtils.encrypt."""
     if max_events_per_trigger < 1:
         raise ValueError(f"max_events_per_trigger must be a positive integer (got {max_events_per_trigger})")
+    if not consumer_group.strip():
+        raise ValueError("consumer_group must not be empty (the Basic tier's group is $Default)")
     return {
         "eventhubs.connectionString": encrypted_connection_string,
         "eventhubs.startingPosition": starting_position(position),
         "maxEventsPerTrigger": str(max_events_per_trigger),
-        "eventhubs.consumerGroup": CONSUMER_GROUP,
+        "eventhubs.consumerGroup": consumer_group,
     }
 
 
 def read_eventhubs(
-    spark: SparkSession, connection_string: str, position: str, max_events_per_trigger: int
+    spark: SparkSession,
+    connection_string: str,
+    position: str,
+    max_events_per_trigger: int,
+    consumer_group: str = DEFAULT_CONSUMER_GROUP,
 ) -> DataFrame:
     """Streams the hub named by the connection string's EntityPath through the Event Hubs connector.
 
@@ -43,7 +54,7 @@ def read_eventhubs(
     if "EntityPath=" not in connection_string:
         raise ValueError("the Event Hubs connection string has no EntityPath=<hub>; use the hub-level Listen rule")
     encrypted = spark.sparkContext._jvm.org.apache.spark.eventhubs.EventHubsUtils.encrypt(connection_string)
-    options = eventhubs_options(encrypted, position, max_events_per_trigger)
+    options = eventhubs_options(encrypted, position, max_events_per_trigger, consumer_group)
     return spark.readStream.format("eventhubs").options(**options).load()
 
 

@@ -20,6 +20,7 @@ WIDGETS = {
         "secret_key",
         "starting_position",
         "max_events_per_trigger",
+        "consumer_group",
         "trigger",
     ],
     "silver": ["catalog", "bronze_schema", "silver_schema", "checkpoint_volume", "trigger"],
@@ -70,6 +71,17 @@ def test_eventhubs_options_use_the_default_consumer_group():
         "maxEventsPerTrigger": "500",
         "eventhubs.consumerGroup": "$Default",
     }
+
+
+def test_eventhubs_options_read_through_a_dedicated_consumer_group():
+    options = eventhubs_options("ENCRYPTED", "latest", 8000, "databricks")
+    assert options["eventhubs.consumerGroup"] == "databricks"
+    assert options["eventhubs.startingPosition"] == starting_position("latest")
+
+
+def test_an_empty_consumer_group_is_refused():
+    with pytest.raises(ValueError, match="consumer_group must not be empty"):
+        eventhubs_options("ENCRYPTED", "start", 500, " ")
 
 
 def test_a_connection_string_without_entity_path_is_refused_without_echoing_it(spark):

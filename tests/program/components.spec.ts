@@ -311,6 +311,7 @@ describe("components", function () {
                 secret_key: "eventhubs-listen-connection-string",
                 starting_position: "start",
                 max_events_per_trigger: "2000",
+                consumer_group: "$Default",
             });
             assert.equal(inputs.tasks[2].notebookTask.baseParameters.gold_output_mode, "update");
         });

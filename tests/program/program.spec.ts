@@ -98,6 +98,9 @@ describe("the program, for every stack", function () {
         assert.equal(prodCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
         assert.equal(prodCounts["databricks:index/grants:Grants"], 1);
         assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED" });
+        const bronzeParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
+        assert.equal(bronzeParameters(dev).consumer_group, "$Default");
+        assert.equal(bronzeParameters(prod).consumer_group, "databricks");
         const prodCatalog = prod.resources.find((r) => r.type === "databricks:index/catalog:Catalog")!;
         assert.equal(prodCatalog.inputs.forceDestroy, false);
     });
