@@ -2,8 +2,9 @@
 # Creates the project-local Python environment (.venv) for the notebooks: pinned packages and the Delta Lake jars.
 #
 # Everything the local pipeline and the Python tests need is fetched here, once, so that later runs need no network:
-# the packages from PyPI and the Delta jars from Maven Central into .venv/jars (Spark loads them from there instead of
-# resolving `spark.jars.packages` on first use). A stamp file holding a hash of the inputs makes a re-run a no-op.
+# the packages from PyPI, and the Delta jars, which Spark's own package resolver (Ivy, checksums verified) fetches from
+# Maven Central once into .venv/ivy; they are kept in .venv/jars and every later session loads them from disk instead of
+# resolving `spark.jars.packages` again. A stamp file holding a hash of the inputs makes a re-run a no-op.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,12 +12,9 @@ VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/notebooks/requirements-dev.txt"
 JARS_DIR="$VENV/jars"
 STAMP="$VENV/.lakestream-setup"
-MAVEN="${MAVEN_REPOSITORY_URL:-https://repo1.maven.org/maven2}"
-# group/artifact/version of each jar Delta 3.2.0 needs beyond what pyspark ships (antlr4-runtime 4.9.3 is bundled).
-JARS=(
-    "io/delta/delta-spark_2.12/3.2.0"
-    "io/delta/delta-storage/3.2.0"
-)
+IVY_DIR="$VENV/ivy"
+# Delta Lake for Spark 3.5 / Scala 2.12, the version of Databricks Runtime 15.4 LTS; it brings delta-storage along.
+DELTA_PACKAGE="io.delta:delta-spark_2.12:3.2.0"
 
 find_python() {
     for candidate in "${PYTHON:-}" python3.11 python3; do
@@ -38,7 +36,7 @@ if ! command -v java >/dev/null 2>&1; then
     exit 2
 fi
 
-fingerprint="$({ cat "$REQUIREMENTS"; printf '%s\n' "${JARS[@]}"; "$PYTHON_BIN" --version; } | sha256sum | cut -d' ' -f1)"
+fingerprint="$({ cat "$REQUIREMENTS"; echo "$DELTA_PACKAGE"; "$PYTHON_BIN" --version; } | sha256sum | cut -d' ' -f1)"
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$fingerprint" && -x "$VENV/bin/python" ]]; then
     echo "python environment up to date ($VENV)"
     exit 0
@@ -51,24 +49,31 @@ fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$REQUIREMENTS"
 
 mkdir -p "$JARS_DIR"
-for coordinate in "${JARS[@]}"; do
-    IFS=/ read -r -a parts <<<"$coordinate"
-    version="${parts[-1]}"
-    artifact="${parts[-2]}"
-    file="$artifact-$version.jar"
-    url="$MAVEN/$coordinate/$file"
-    if [[ ! -f "$JARS_DIR/$file" ]]; then
-        curl --fail --silent --show-error --location --retry 3 --output "$JARS_DIR/$file.part" "$url"
-        expected="$(curl --fail --silent --show-error --location --retry 3 "$url.sha1" | cut -c1-40)"
-        actual="$(sha1sum "$JARS_DIR/$file.part" | cut -d' ' -f1)"
-        if [[ "$expected" != "$actual" ]]; then
-            rm -f "$JARS_DIR/$file.part"
-            echo "error: checksum mismatch for $url (expected $expected, got $actual)" >&2
-            exit 1
-        fi
-        mv "$JARS_DIR/$file.part" "$JARS_DIR/$file"
-    fi
-done
+# A throw-away local session makes Spark resolve the package; pyspark already ships antlr4-runtime, so only the Delta
+# jars are kept.
+"$VENV/bin/python" - "$DELTA_PACKAGE" "$IVY_DIR" "$JARS_DIR" <<'PY'
+import pathlib
+import shutil
+import sys
+
+from pyspark.sql import SparkSession
+
+package, ivy_dir, jars_dir = sys.argv[1:4]
+spark = (
+    SparkSession.builder.master("local[1]")
+    .config("spark.jars.packages", package)
+    .config("spark.jars.ivy", ivy_dir)
+    .config("spark.ui.enabled", "false")
+    .getOrCreate()
+)
+spark.stop()
+kept = sorted(pathlib.Path(ivy_dir, "jars").glob("io.delta_delta-*.jar"))
+if len(kept) < 2:
+    sys.exit(f"error: Spark did not resolve {package} into {ivy_dir}; check access to Maven Central")
+for jar in kept:
+    # Keep the plain artifact file name (delta-spark_2.12-3.2.0.jar), as the session loader expects.
+    shutil.copy(jar, pathlib.Path(jars_dir, jar.name.removeprefix("io.delta_")))
+PY
 
 echo "$fingerprint" >"$STAMP"
 echo "python environment ready in $((SECONDS - started))s ($VENV)"
