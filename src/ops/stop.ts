@@ -1,4 +1,4 @@
-// Stops a running lakestream pipeline: pauses a continuous job, cancels its active runs, terminates the cluster.
+// Stops a running lakestream pipeline: pauses the job's trigger, cancels its active runs, terminates the cluster.
 import type { DatabricksClient, Job, Run } from "./databricksClient";
 
 /** What the stop acts on, from the stack outputs. */
@@ -78,11 +78,23 @@ export async function stopPipeline(
             );
         }
     }
+    // A scheduled job would start the cluster again at its next trigger: a stop that lasts pauses the schedule too.
     const schedule = job?.settings?.schedule;
-    if (schedule && schedule.pause_status !== "PAUSED") {
+    if (schedule) {
+        if (schedule.pause_status === "PAUSED") {
+            report.alreadyStopped.push(`the schedule of job ${target.jobId}${jobName} is paused`);
+        } else {
+            await act(
+                "pause-job",
+                `the schedule (${schedule.quartz_cron_expression ?? "cron"}) of job ${target.jobId}${jobName}`,
+                () => client.updateJob(target.jobId, { schedule: { ...schedule, pause_status: "PAUSED" } }),
+            );
+        }
+    }
+    if (report.actions.some((action) => action.kind === "pause-job" && action.outcome !== "failed")) {
         report.notes.push(
-            `job ${target.jobId}${jobName} has an unpaused schedule (${schedule.quartz_cron_expression ?? "cron"}); ` +
-                "it will start again at the next trigger unless the stack sets lakestream:job.paused",
+            "pulumi up --refresh sets the trigger back to the stack's lakestream:job.paused (that is how to resume); " +
+                "to keep it paused across refreshes, set lakestream:job.paused: true",
         );
     }
 

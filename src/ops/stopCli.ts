@@ -9,8 +9,8 @@ import { formatStopReport, stopFailed, stopPipeline } from "./stop";
 
 const usage = `usage: npm run stop -- --stack NAME [--dry-run] [--outputs-file FILE]
 
-Pauses the stack's streaming job if it is continuous, cancels its active runs and terminates its cluster.
-Running it again when everything is stopped changes nothing.
+Pauses the stack's streaming job (its continuous trigger or its schedule), cancels its active runs and terminates
+its cluster. Running it again when everything is stopped changes nothing.
 
   --stack NAME          the Pulumi stack whose outputs name the job, cluster and workspace
   --outputs-file FILE   read the outputs from FILE (pulumi stack output --json --show-secrets) instead

@@ -150,7 +150,7 @@ describe("stop", () => {
         assert.ok(report.alreadyStopped.includes("run 1001 is already TERMINATING"));
     });
 
-    it("never updates a triggered job, and warns that its schedule will start it again", async () => {
+    it("pauses a scheduled job's schedule, keeping its cron and time zone, so the cluster stays stopped", async () => {
         fake.jobs.get(jobId)!.settings = {
             name: "lakestream-dev-medallion",
             schedule: { quartz_cron_expression: "0 0/15 * * * ?", timezone_id: "UTC", pause_status: "UNPAUSED" },
@@ -159,9 +159,34 @@ describe("stop", () => {
         const report = await stopPipeline(client, target, { dryRun: false });
 
         assert.deepEqual(
-            fake.mutatingRequests().map((request) => request.path),
-            ["/api/2.1/jobs/runs/cancel", "/api/2.1/clusters/delete"],
+            fake.mutatingRequests().map(({ path, body }) => ({ path, body })),
+            [
+                {
+                    path: "/api/2.1/jobs/update",
+                    body: {
+                        job_id: 42,
+                        new_settings: {
+                            schedule: {
+                                quartz_cron_expression: "0 0/15 * * * ?",
+                                timezone_id: "UTC",
+                                pause_status: "PAUSED",
+                            },
+                        },
+                    },
+                },
+                { path: "/api/2.1/jobs/runs/cancel", body: { run_id: 1001 } },
+                { path: "/api/2.1/clusters/delete", body: { cluster_id: "0101-120000-abcd1234" } },
+            ],
         );
-        assert.match(report.notes[0], /unpaused schedule \(0 0\/15 \* \* \* \?\)/);
+        assert.deepEqual(report.actions[0], {
+            kind: "pause-job",
+            subject: 'the schedule (0 0/15 * * * ?) of job 42 "lakestream-dev-medallion"',
+            outcome: "done",
+        });
+        assert.match(report.notes.join("\n"), /pulumi up --refresh sets the trigger back/);
+
+        const again = await stopPipeline(client, target, { dryRun: false });
+        assert.deepEqual(again.actions, []);
+        assert.ok(again.alreadyStopped.includes('the schedule of job 42 "lakestream-dev-medallion" is paused'));
     });
 });
