@@ -19,6 +19,8 @@ import {
     type Receiver,
     type Sender,
 } from "rhea";
+// The same stable key hash as the producer's --out, so a location lands in the same partition here and in a file.
+import { partitionOf } from "../../src/producer/connectorLines";
 
 /** A shared access rule of the fake namespace: a key name, its key and what it allows. */
 export interface SasRule {
@@ -87,21 +89,6 @@ const errorConditions: Record<number, string> = {
     404: "amqp:not-found",
 };
 const selectorFilter = "apache.org:selector-filter:string";
-
-/** Partition of a partition key: a stable hash, as the service does (not the service's own hash function). */
-export function partitionForKey(partitionKey: string, partitionCount: number): string {
-    let hash = 0x811c9dc5;
-    for (const byte of Buffer.from(partitionKey, "utf8")) {
-        hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-    }
-    // FNV-1a alone leaves the low bits of short, similar keys alike; a final avalanche spreads them.
-    hash ^= hash >>> 16;
-    hash = Math.imul(hash, 0x85ebca6b);
-    hash ^= hash >>> 13;
-    hash = Math.imul(hash, 0xc2b2ae35);
-    hash = (hash ^ (hash >>> 16)) >>> 0;
-    return String(hash % partitionCount);
-}
 
 /** Section object rhea produces for a data body; several data sections become `multiple` with an array. */
 function dataSections(body: unknown): Buffer[] {
@@ -522,7 +509,7 @@ export class FakeEventHubsServer {
             const partitionId = partitionMatch
                 ? partitionMatch[1]
                 : partitionKey !== undefined
-                  ? partitionForKey(partitionKey, this.partitionIds.length)
+                  ? partitionOf(partitionKey, this.partitionIds.length)
                   : this.partitionIds[this.roundRobin++ % this.partitionIds.length];
             this.append(partitionId, body, partitionKey);
         }
