@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 from medallion.bronze import read_connector_lines, start_bronze, to_bronze
 from medallion.gold import OUTPUT_MODES, start_gold
@@ -114,6 +115,15 @@ def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
     }
 
 
+def quarantine_reasons(spark: SparkSession, schemas: dict | None = None) -> list[tuple[str, int]]:
+    """How many quarantined rows each reason has, most frequent first: what a malformed input did, at a glance."""
+    table = quarantine_table(LOCAL_CATALOG, (schemas or SCHEMAS)["silver"])
+    if not spark.catalog.tableExists(table):
+        return []
+    rows = spark.table(table).groupBy("reason").count().orderBy(F.desc("count"), "reason").collect()
+    return [(row["reason"], row["count"]) for row in rows]
+
+
 def _gold_json(row) -> dict:
     values = row.asDict()
     for key in ("start", "end"):
@@ -121,8 +131,10 @@ def _gold_json(row) -> dict:
     return values
 
 
-def _print_text(result: dict, gold_mode: str) -> None:
+def _print_text(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) -> None:
     print(f"bronze {result['bronze']}  silver {result['silver']}  quarantine {result['quarantine']}")
+    for reason, count in reasons:
+        print(f"  quarantined {count:>6}  {reason}")
     print(f"gold ({gold_mode} mode): {len(result['gold'])} windows")
     header = ("location", "start", "end", "temperature", "humidity", "wind_speed", "precipitation")
     header += ("conditions", "wind_direction", "events")
@@ -180,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             run_pipeline(spark, str(source), str(lakehouse / "checkpoints"), args.gold_mode)
             result = summary(spark)
+            reasons = [] if args.json else quarantine_reasons(spark)
         finally:
             spark.stop()
     finally:
@@ -188,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        _print_text(result, args.gold_mode)
+        _print_text(result, args.gold_mode, reasons)
         if args.keep:
             print(f"lakehouse kept in {lakehouse}")
     return 0

@@ -88,3 +88,17 @@ def test_json_output_is_only_the_result(tmp_path):
             }
         ],
     }
+
+
+def test_text_output_says_why_each_event_was_quarantined(tmp_path):
+    not_json = {**GOOD, "body": "not json", "enqueuedTime": "2026-01-01T10:01:00Z"}
+    too_hot = {**GOOD, "body": '{"temperature": 99, "humidity": 50, "location": "Oslo"}'}
+    also_too_hot = {**GOOD, "body": '{"temperature": 75, "humidity": 50, "location": "Bergen"}'}
+    path = write(tmp_path / "events.json", GOOD, "\n", not_json, "\n", too_hot, "\n", also_too_hot, "\n")
+    result = run("--input", path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "bronze 4  silver 1  quarantine 3"
+    # Most frequent reason first, each with its count.
+    assert lines[1].split() == ["quarantined", "2", "temperature", "out", "of", "range", "[-90,", "60]"]
+    assert lines[2].split() == ["quarantined", "1", "body", "is", "not", "valid", "JSON"]
