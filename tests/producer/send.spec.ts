@@ -2,23 +2,10 @@
 import assert from "node:assert/strict";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { produce } from "../../src/producer/produceCli";
-import { producerRetryOptions, sendEvents } from "../../src/producer/sender";
+import { producerRetryOptions, sendEvents, type SendReport } from "../../src/producer/sender";
 import { WeatherGenerator } from "../../src/producer/weather";
 import { FakeEventHubsServer } from "../support/eventHubsServer";
 import { CapturedStream } from "./helpers";
-
-interface JsonReport {
-    generated: number;
-    sent: number;
-    failed: number;
-    retried: number;
-    retryAttempts: number;
-    batches: number;
-    malformed: number;
-    achievedRate: number;
-    elapsedMs: number;
-    errors: { message: string; events: number }[];
-}
 
 async function runProduce(args: string[], env: NodeJS.ProcessEnv = {}) {
     const stdout = new CapturedStream();
@@ -27,8 +14,9 @@ async function runProduce(args: string[], env: NodeJS.ProcessEnv = {}) {
     return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-function reportOf(stdout: string): JsonReport {
-    return JSON.parse(stdout) as JsonReport;
+// The --json report is the SendReport serialized as it is.
+function reportOf(stdout: string): SendReport {
+    return JSON.parse(stdout) as SendReport;
 }
 
 /** A body without its timestamp, which at `--rate max` is the clock's (everything else follows from the seed). */
