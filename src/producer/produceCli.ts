@@ -340,7 +340,10 @@ export async function produce(argv: string[], io: ProduceIo): Promise<number> {
     if (timedOut) {
         throw deadline.error(
             `${endpoint} did not confirm every send in time`,
-            `${report.sent} of ${settings.count ?? report.generated} events sent, ${report.failed} not confirmed`,
+            `${report.sent} of ${settings.count ?? report.generated} events sent, ${report.failed} not confirmed` +
+                (settings.count !== undefined && report.generated < settings.count
+                    ? `, ${settings.count - report.generated} not generated`
+                    : ""),
         );
     }
     return report.failed > 0 ? ExitCode.failed : ExitCode.ok;
