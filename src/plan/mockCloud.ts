@@ -211,7 +211,9 @@ export function mockCall(
             // none matches (terraform-provider-databricks scim GroupsAPI.ReadByDisplayName).
             const wanted = String(inputs.displayName);
             if (options.visibleGroups !== undefined && !options.visibleGroups.includes(wanted)) {
-                throw new Error(`cannot find group: ${wanted}`);
+                // Shaped as the gRPC error the engine returns: the SDK reads the reason from `details`.
+                const reason = `cannot find group: ${wanted}`;
+                throw Object.assign(new Error(reason), { details: reason });
             }
             return {
                 id: digits(`group/${wanted}`, 15),

@@ -10,12 +10,13 @@ const pipelinePrivileges = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];
 /** One Grant resource (a single principal), the non-authoritative form. */
 function singleGrant(on: Record<string, unknown>, principal: string, privileges: string[]): AnalyzedResource {
     const base = grants(on, [], { name: "single-grant" });
-    const { grants: _ignored, ...target } = base.inputs;
+    const inputs: Record<string, unknown> = { ...base.inputs, principal, privileges };
+    delete inputs.grants;
     return {
         ...base,
         type: "databricks:index/grant:Grant",
         urn: base.urn.replace("grants:Grants", "grant:Grant"),
-        inputs: { ...target, principal, privileges },
+        inputs,
     };
 }
 
