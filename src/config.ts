@@ -302,11 +302,11 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
     if (raw.runAs !== undefined && typeof raw.runAs === "object" && raw.runAs !== null && !Array.isArray(raw.runAs)) {
         const runAs = record(raw.runAs);
         const named = ["servicePrincipal", "user"].filter((key) => runAs[key] !== undefined);
-        if (named.length !== 1) {
+        if (named.length > 1) {
             problems.push({
                 path: ["runAs"],
                 message:
-                    "must name exactly one identity: {servicePrincipal: <application id>} (recommended) or {user: <user name>}",
+                    "must name one identity: {servicePrincipal: <application id>} (recommended), {user: <user name>}, or {} for the identity that deploys",
             });
         }
     }
@@ -586,7 +586,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
     };
 }
 
-/** The validated `runAs` object (exactly one key, checked above) as a tagged value. */
+/** The validated `runAs` object (at most one key, checked above) as a tagged value; {} is the deploying identity. */
 function toRunAs(runAs: ParsedConfig["runAs"]): RunAsConfig | undefined {
     if (runAs?.servicePrincipal !== undefined) {
         return { servicePrincipal: runAs.servicePrincipal.toLowerCase() };

@@ -383,6 +383,7 @@ describe("npm run plan", function () {
                 "  lakestream:cluster: { autoterminationMinutes: 10, workers: 0 }",
                 "  lakestream:job: {}",
                 "  lakestream:powerBi: {}",
+                "  lakestream:runAs: {}",
             ].join("\n"),
         );
         const result = plan("--stack-file", file);
