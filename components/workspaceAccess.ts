@@ -80,13 +80,18 @@ export class WorkspaceAccess extends pulumi.ComponentResource {
         }
 
         if (membership === "assign") {
-            const assigned = groups.map((group) =>
-                new databricks.PermissionAssignment(
-                    `${name}-reader-${slug(group)}`,
+            const used = new Set<string>();
+            const assigned = groups.map((group, index) => {
+                // "Field Ops" and "field-ops" are two groups but one slug: the second gets its position appended.
+                const base = slug(group) || "group";
+                const unique = used.has(base) ? `${base}-${index}` : base;
+                used.add(unique);
+                return new databricks.PermissionAssignment(
+                    `${name}-reader-${unique}`,
                     { groupName: group, permissions: ["USER"] },
                     { parent: this },
-                ).groupName.apply((assignedName) => assignedName ?? group),
-            );
+                ).groupName.apply((assignedName) => assignedName ?? group);
+            });
             this.readerGroups = assigned;
         } else {
             const visible = groups.map((group) =>

@@ -44,6 +44,15 @@ describe("WorkspaceAccess", function () {
             assert.deepEqual(byName["ls-reader-field-ops"], { groupName: "Field Ops", permissions: ["USER"] });
         });
 
+        it("names the assignments of groups whose names differ only in case and punctuation apart", async function () {
+            new components.WorkspaceAccess("ls", { readerGroups: ["Field Ops", "field-ops"], membership: "assign" });
+            await settle();
+            assert.deepEqual(typesAndNames(recorded), [
+                "databricks:index/permissionAssignment:PermissionAssignment ls-reader-field-ops",
+                "databricks:index/permissionAssignment:PermissionAssignment ls-reader-field-ops-1",
+            ]);
+        });
+
         it("runs as a named user without assigning it (a user is the deployer or already a member)", async function () {
             const access = new components.WorkspaceAccess("ls", {
                 runAs: { user: "runner@example.com" },
