@@ -17,8 +17,9 @@ export interface MedallionJobArgs {
     notebooksDir: string;
     /**
      * Workspace folder the notebooks and their module are uploaded to, one per stack. The component creates it and
-     * makes the run-as identity its only manager besides workspace admins (and the deploying identity, which the
-     * Databricks provider always keeps), so nobody else can change the code that reads the Event Hubs key.
+     * makes the run-as identity its only manager besides workspace admins, so nobody else can change the code that
+     * reads the Event Hubs key. The permissions replace the creator's own, so the deploying identity must be a
+     * workspace admin (or the run-as identity) to upload the code.
      */
     workspaceFolder: string;
     /** The identity the job runs as: it may read the secret scope and manage the code folder. */
