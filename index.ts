@@ -8,6 +8,8 @@ import {
     MedallionJob,
     PowerBiConnection,
     StreamingCluster,
+    WorkspaceAccess,
+    type RunAsIdentity,
 } from "./components";
 
 const stack = pulumi.getStack();
@@ -38,6 +40,19 @@ const workspace = new DatabricksWorkspace(prefix, {
 });
 const onWorkspace = { providers: { databricks: workspace.provider } };
 
+const access = new WorkspaceAccess(
+    prefix,
+    {
+        runAs: config.runAs,
+        readerGroups: config.readers,
+        // A workspace the stack creates has no members but its creator; an existing one must already have the groups.
+        membership: config.databricks.workspaceUrl === undefined ? "assign" : "check",
+    },
+    onWorkspace,
+);
+/** The one identity the job and every compute it uses run as; pass it to anything that runs pipeline code. */
+const runAs: RunAsIdentity = access.runAs;
+
 const catalog = new MedallionCatalog(
     prefix,
     {
@@ -45,7 +60,10 @@ const catalog = new MedallionCatalog(
         storageRoot: config.catalog.storageRoot,
         forceDestroy: config.catalog.forceDestroy,
         keepOnDestroy: !config.ephemeral && !config.catalog.forceDestroy,
+        runAs,
+        readerGroups: access.readerGroups,
         grants: config.catalog.grants,
+        workspaceId: workspace.workspaceId,
         owner: config.owner,
     },
     onWorkspace,
@@ -59,7 +77,7 @@ const cluster = new StreamingCluster(
         workers: config.cluster.workers,
         autoscale: config.cluster.autoscale,
         autoterminationMinutes: config.cluster.autoterminationMinutes,
-        singleUserName: config.cluster.singleUserName,
+        runAs,
         tags: config.tags,
     },
     onWorkspace,
@@ -71,7 +89,8 @@ const job = new MedallionJob(
         clusterId: cluster.clusterId,
         workspaceUrl: workspace.workspaceUrl,
         notebooksDir: "notebooks",
-        workspaceFolder: `/Shared/lakestream/${stack}`,
+        workspaceFolder: config.databricks.workspaceFolder,
+        runAs,
         catalogName: catalog.catalogName,
         schemaNames: catalog.schemaNames,
         checkpointVolumePath: catalog.checkpointVolumePath,
@@ -91,19 +110,16 @@ const job = new MedallionJob(
     onWorkspace,
 );
 
-const warehouse = config.powerBi.sqlWarehouse;
 const powerBiConnection = new PowerBiConnection(
     prefix,
     {
         workspaceHost: workspace.host,
-        workspaceId: workspace.workspaceId,
-        clusterId: cluster.clusterId,
         catalogName: catalog.catalogName,
         goldSchema: catalog.schemaNames.gold,
-        sqlWarehouse:
-            warehouse?.enabled === true
-                ? { clusterSize: warehouse.clusterSize, autoStopMinutes: warehouse.autoStopMinutes, tags: config.tags }
-                : undefined,
+        readerGroups: access.readerGroups,
+        clusterSize: config.powerBi.sqlWarehouse.clusterSize,
+        autoStopMinutes: config.powerBi.sqlWarehouse.autoStopMinutes,
+        tags: config.tags,
     },
     onWorkspace,
 );
@@ -121,6 +137,9 @@ export const jobId = job.jobId;
 export const jobUrl = job.jobUrl;
 export const catalogName = catalog.catalogName;
 export const checkpointVolumePath = catalog.checkpointVolumePath;
+export const workspaceFolder = job.workspaceFolder;
+export const runAsIdentity = { kind: runAs.kind, name: runAs.name };
+export const readers = config.readers;
 export const sqlWarehouseId = powerBiConnection.sqlWarehouseId;
 export const powerBi = {
     host: powerBiConnection.host,

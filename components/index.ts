@@ -1,6 +1,8 @@
 // The lakestream components, one per file, re-exported for the program and the tests.
 export * from "./eventHubsIngest";
 export * from "./databricksWorkspace";
+export * from "./runAs";
+export * from "./workspaceAccess";
 export * from "./medallionCatalog";
 export * from "./streamingCluster";
 export * from "./medallionJob";

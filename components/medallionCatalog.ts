@@ -1,6 +1,7 @@
 // MedallionCatalog: the stack's Unity Catalog catalog with bronze, silver and gold schemas and a checkpoint volume.
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
+import type { RunAsIdentity } from "./runAs";
 
 export interface CatalogGrant {
     /** User, group or service principal the privileges go to. */
@@ -8,6 +9,13 @@ export interface CatalogGrant {
     /** Unity Catalog privileges on the catalog, e.g. USE_CATALOG, USE_SCHEMA, SELECT. */
     privileges: string[];
 }
+
+/** What the run-as identity needs on each layer's schema: read, write and create its tables, nothing more. */
+export const runAsSchemaPrivileges = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];
+/** What the run-as identity needs on the checkpoint volume. */
+export const runAsVolumePrivileges = ["READ_VOLUME", "WRITE_VOLUME"];
+/** What a reader group gets on the gold schema; on the catalog it gets USE_CATALOG only. */
+export const readerGoldPrivileges = ["USE_SCHEMA", "SELECT"];
 
 export interface MedallionCatalogArgs {
     /** Catalog name, unique in the metastore. */
@@ -21,10 +29,36 @@ export interface MedallionCatalogArgs {
      * destroyed, instead of deleting them. Defaults to false.
      */
     keepOnDestroy?: boolean;
-    /** Privileges to grant on the catalog. Defaults to none. */
+    /** The identity the job runs as; it gets exactly what the pipeline needs on the catalog, schemas and volume. */
+    runAs: RunAsIdentity;
+    /** Account-level groups that read gold: USE_CATALOG on the catalog, USE_SCHEMA and SELECT on gold. Defaults to none. */
+    readerGroups?: pulumi.Input<string>[];
+    /** Further catalog-level grants, for exceptions the policy pack must allow. Defaults to none. */
     grants?: CatalogGrant[];
+    /**
+     * Workspace the catalog is bound to: isolated, so that no other workspace of the metastore (another stack's) can
+     * read or write it. Defaults to none: the catalog is open to every workspace of the metastore.
+     */
+    workspaceId?: pulumi.Input<string>;
     /** Owner, recorded as a catalog property. Defaults to none. */
     owner?: string;
+}
+
+/**
+ * Grants with one entry per principal: Databricks keeps one privilege set per principal and securable, so two
+ * entries for the same principal would fight each other on every deploy.
+ */
+export function mergeGrants(grants: CatalogGrant[]): CatalogGrant[] {
+    const merged = new Map<string, CatalogGrant>();
+    for (const grant of grants) {
+        const key = grant.principal.toLowerCase();
+        const existing = merged.get(key);
+        merged.set(key, {
+            principal: existing?.principal ?? grant.principal,
+            privileges: [...new Set([...(existing?.privileges ?? []), ...grant.privileges])],
+        });
+    }
+    return [...merged.values()];
 }
 
 /** The medallion layers, in the order data flows through them. */
@@ -56,9 +90,23 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 forceDestroy,
                 comment: "Weather events landed by the lakestream medallion job",
                 properties: args.owner !== undefined ? { owner: args.owner } : undefined,
+                isolationMode: args.workspaceId !== undefined ? "ISOLATED" : undefined,
             },
             dataOptions,
         );
+        if (args.workspaceId !== undefined) {
+            // ISOLATED binds the catalog to the workspace that creates it; the binding keeps that fact in the state.
+            new databricks.WorkspaceBinding(
+                `${name}-binding`,
+                {
+                    securableName: catalog.name,
+                    securableType: "catalog",
+                    workspaceId: args.workspaceId,
+                    bindingType: "BINDING_TYPE_READ_WRITE",
+                },
+                { parent: this },
+            );
+        }
 
         const schemas = Object.fromEntries(
             medallionLayers.map((layer) => [
@@ -84,17 +132,52 @@ export class MedallionCatalog extends pulumi.ComponentResource {
             dataOptions,
         );
 
-        const grants = args.grants ?? [];
-        if (grants.length > 0) {
+        // One authoritative Grants per securable: whatever else was granted there by hand is revoked on deploy.
+        const runAs = args.runAs.name;
+        const readers = pulumi.all(args.readerGroups ?? []);
+        const extra = args.grants ?? [];
+        new databricks.Grants(
+            `${name}-catalog-grants`,
+            {
+                catalog: catalog.name,
+                grants: pulumi
+                    .all([runAs, readers])
+                    .apply(([principal, groups]) =>
+                        mergeGrants([
+                            { principal, privileges: ["USE_CATALOG"] },
+                            ...groups.map((group) => ({ principal: group, privileges: ["USE_CATALOG"] })),
+                            ...extra,
+                        ]),
+                    ),
+            },
+            { parent: this },
+        );
+        for (const layer of medallionLayers) {
             new databricks.Grants(
-                `${name}-grants`,
+                `${name}-${layer}-grants`,
                 {
-                    catalog: catalog.name,
-                    grants: grants.map((g) => ({ principal: g.principal, privileges: g.privileges })),
+                    schema: schemas[layer].id,
+                    grants: pulumi.all([runAs, readers]).apply(([principal, groups]) =>
+                        mergeGrants([
+                            { principal, privileges: runAsSchemaPrivileges },
+                            // Bronze holds raw bodies and silver the quarantine: readers see gold only.
+                            ...(layer === "gold"
+                                ? groups.map((group) => ({ principal: group, privileges: readerGoldPrivileges }))
+                                : []),
+                        ]),
+                    ),
                 },
                 { parent: this },
             );
         }
+        new databricks.Grants(
+            `${name}-checkpoints-grants`,
+            {
+                volume: volume.id,
+                grants: runAs.apply((principal) => [{ principal, privileges: runAsVolumePrivileges }]),
+            },
+            { parent: this },
+        );
 
         this.catalogName = catalog.name;
         this.schemaNames = {

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { medallionLayers, type MedallionLayer } from "./medallionCatalog";
+import { accessControlFor, jobRunAs, type RunAsIdentity } from "./runAs";
 
 export type JobMode = "continuous" | "availableNow";
 
@@ -14,8 +15,15 @@ export interface MedallionJobArgs {
     workspaceUrl: pulumi.Input<string>;
     /** Local folder holding bronze.py, silver.py, gold.py and the `medallion` package. */
     notebooksDir: string;
-    /** Workspace folder the notebooks are uploaded to, one per stack. */
+    /**
+     * Workspace folder the notebooks and their module are uploaded to, one per stack. The component creates it and
+     * makes the run-as identity its only manager besides workspace admins, so nobody else can change the code that
+     * reads the Event Hubs key. The permissions replace the creator's own, so the deploying identity must be a
+     * workspace admin (or the run-as identity) to upload the code.
+     */
     workspaceFolder: string;
+    /** The identity the job runs as: it may read the secret scope and manage the code folder. */
+    runAs: RunAsIdentity;
     /** Catalog the tables live in. */
     catalogName: pulumi.Input<string>;
     /** Schema of each layer. */
@@ -62,6 +70,8 @@ export class MedallionJob extends pulumi.ComponentResource {
     public readonly secretScope: pulumi.Output<string>;
     /** Workspace path of each notebook. */
     public readonly notebookPaths: Record<MedallionLayer, pulumi.Output<string>>;
+    /** The workspace folder holding the notebooks and their module. */
+    public readonly workspaceFolder: pulumi.Output<string>;
 
     constructor(name: string, args: MedallionJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:pipeline:MedallionJob", name, {}, opts);
@@ -72,6 +82,12 @@ export class MedallionJob extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`timeoutSeconds must be positive (got ${timeoutSeconds})`, this);
         }
         const folder = args.workspaceFolder.replace(/\/+$/, "");
+        if (!/^\/[^/]/.test(folder)) {
+            throw new pulumi.ResourceError(
+                `workspaceFolder must be an absolute workspace path such as /lakestream/dev (got "${args.workspaceFolder}")`,
+                this,
+            );
+        }
 
         const scope = new databricks.SecretScope(
             `${name}-scope`,
@@ -81,6 +97,31 @@ export class MedallionJob extends pulumi.ComponentResource {
         new databricks.Secret(
             `${name}-listen`,
             { scope: scope.name, key: listenSecretKey, stringValue: pulumi.secret(args.listenConnectionString) },
+            { parent: this },
+        );
+        // The run-as identity reads the key and nothing else; the scope's creator (the deployer) manages it already,
+        // and a READ for the deployer itself would lower its MANAGE, so there is no entry when they are the same.
+        const secretAcls = args.runAs.isDeployer
+            ? []
+            : [
+                  new databricks.SecretAcl(
+                      `${name}-scope-read`,
+                      { scope: scope.name, principal: args.runAs.name, permission: "READ" },
+                      { parent: this },
+                  ),
+              ];
+
+        // The code lives in its own folder, never /Shared where every workspace user has CAN_MANAGE. Databricks
+        // refuses ACL entries for the admins group (they manage everything anyway), so the run-as identity is the
+        // only entry; the permissions are set before any code lands in the folder.
+        const directory = new databricks.Directory(
+            `${name}-folder`,
+            { path: folder, deleteRecursive: true },
+            { parent: this },
+        );
+        const folderPermissions = new databricks.Permissions(
+            `${name}-folder-permissions`,
+            { directoryPath: directory.path, accessControls: [accessControlFor(args.runAs, "CAN_MANAGE")] },
             { parent: this },
         );
 
@@ -94,7 +135,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                         source: path.join(args.notebooksDir, `${layer}.py`),
                         language: "PYTHON",
                     },
-                    { parent: this },
+                    { parent: this, dependsOn: [folderPermissions] },
                 ),
             ]),
         ) as Record<MedallionLayer, databricks.Notebook>;
@@ -112,7 +153,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                         path: `${folder}/medallion/${file}`,
                         source: path.join(args.notebooksDir, "medallion", file),
                     },
-                    { parent: this },
+                    { parent: this, dependsOn: [folderPermissions] },
                 ),
         );
 
@@ -177,13 +218,16 @@ export class MedallionJob extends pulumi.ComponentResource {
                           }
                         : undefined,
                 tags: args.tags,
+                // Named explicitly, never left to "whoever created the job": a redeploy by someone else keeps it.
+                runAs: jobRunAs(args.runAs),
             },
-            { parent: this, dependsOn: uploads },
+            { parent: this, dependsOn: [...uploads, ...secretAcls] },
         );
 
         this.jobId = job.id;
         this.jobUrl = pulumi.interpolate`${args.workspaceUrl}/jobs/${job.id}`;
         this.secretScope = scope.name;
+        this.workspaceFolder = directory.path;
         this.notebookPaths = {
             bronze: notebooks.bronze.path,
             silver: notebooks.silver.path,
@@ -194,6 +238,7 @@ export class MedallionJob extends pulumi.ComponentResource {
             jobUrl: this.jobUrl,
             secretScope: this.secretScope,
             notebookPaths: this.notebookPaths,
+            workspaceFolder: this.workspaceFolder,
         });
     }
 }

@@ -1,29 +1,24 @@
-// PowerBiConnection: what Power BI Desktop needs to reach the gold table in DirectQuery mode, as a .pbids document.
+// PowerBiConnection: the serverless SQL warehouse Power BI queries gold through, and the .pbids document pointing at it.
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 
 export interface PowerBiConnectionArgs {
     /** Workspace host name without scheme. */
     workspaceHost: pulumi.Input<string>;
-    /** Numeric workspace id, part of a cluster's HTTP path. */
-    workspaceId: pulumi.Input<string>;
-    /** Cluster Power BI queries when there is no SQL warehouse. */
-    clusterId: pulumi.Input<string>;
     /** Catalog holding the gold schema. */
     catalogName: pulumi.Input<string>;
     /** Schema of the gold table. */
     goldSchema: pulumi.Input<string>;
     /** Table the report reads. Defaults to "weather_summary". */
     goldTable?: string;
-    /** A serverless SQL warehouse for DirectQuery, instead of the streaming cluster. Defaults to none. */
-    sqlWarehouse?: {
-        /** Warehouse size. Defaults to "2X-Small". */
-        clusterSize?: string;
-        /** Idle minutes before the warehouse stops. Defaults to 10. */
-        autoStopMinutes?: number;
-        /** Tags of the warehouse. Defaults to none. */
-        tags?: Record<string, string>;
-    };
+    /** Groups that may query the warehouse (CAN_USE); their data access is Unity Catalog's. Defaults to none. */
+    readerGroups?: pulumi.Input<string>[];
+    /** Size of the serverless PRO warehouse. Defaults to "2X-Small". */
+    clusterSize?: string;
+    /** Idle minutes before the warehouse stops: 0 (never) or at least 10, as the API allows. Defaults to 10. */
+    autoStopMinutes?: number;
+    /** Tags of the warehouse. Defaults to none. */
+    tags?: Record<string, string>;
 }
 
 /** The Power BI data source document (.pbids) for a Databricks SQL connection; it never holds credentials. */
@@ -47,7 +42,7 @@ export function pbidsDocument(host: string, httpPath: string, catalog: string, s
 export class PowerBiConnection extends pulumi.ComponentResource {
     /** Server hostname for the Databricks connector. */
     public readonly host: pulumi.Output<string>;
-    /** HTTP path of the warehouse or cluster. */
+    /** HTTP path of the warehouse. */
     public readonly httpPath: pulumi.Output<string>;
     /** Catalog the report reads. */
     public readonly catalog: pulumi.Output<string>;
@@ -57,40 +52,55 @@ export class PowerBiConnection extends pulumi.ComponentResource {
     public readonly table: pulumi.Output<string>;
     /** The .pbids document as JSON text. */
     public readonly pbids: pulumi.Output<string>;
-    /** Id of the SQL warehouse, when there is one. */
-    public readonly sqlWarehouseId: pulumi.Output<string | undefined>;
+    /** Id of the SQL warehouse. */
+    public readonly sqlWarehouseId: pulumi.Output<string>;
 
     constructor(name: string, args: PowerBiConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:reporting:PowerBiConnection", name, {}, opts);
 
-        let httpPath: pulumi.Output<string>;
-        if (args.sqlWarehouse !== undefined) {
-            const warehouse = new databricks.SqlEndpoint(
-                `${name}-warehouse`,
+        const autoStopMinutes = args.autoStopMinutes ?? 10;
+        if (
+            !Number.isInteger(autoStopMinutes) ||
+            autoStopMinutes < 0 ||
+            (autoStopMinutes > 0 && autoStopMinutes < 10)
+        ) {
+            throw new pulumi.ResourceError(
+                `autoStopMinutes must be 0 (never stop) or at least 10, as the SQL warehouses API requires (got ${autoStopMinutes})`,
+                this,
+            );
+        }
+        // Power BI never queries the streaming compute: it is dedicated to the run-as identity, so no reader could
+        // use it, and DirectQuery against it would keep it (or start it) for every visual. A serverless warehouse
+        // starts in seconds and stops by itself.
+        const warehouse = new databricks.SqlEndpoint(
+            `${name}-warehouse`,
+            {
+                name,
+                clusterSize: args.clusterSize ?? "2X-Small",
+                autoStopMins: autoStopMinutes,
+                enableServerlessCompute: true,
+                warehouseType: "PRO",
+                minNumClusters: 1,
+                maxNumClusters: 1,
+                tags: {
+                    customTags: Object.entries(args.tags ?? {}).map(([key, value]) => ({ key, value })),
+                },
+            },
+            { parent: this },
+        );
+        const readers = args.readerGroups ?? [];
+        if (readers.length > 0) {
+            new databricks.Permissions(
+                `${name}-warehouse-permissions`,
                 {
-                    name,
-                    clusterSize: args.sqlWarehouse.clusterSize ?? "2X-Small",
-                    // A stopped serverless warehouse starts in seconds; DirectQuery against a stopped cluster waits minutes.
-                    autoStopMins: args.sqlWarehouse.autoStopMinutes ?? 10,
-                    enableServerlessCompute: true,
-                    warehouseType: "PRO",
-                    minNumClusters: 1,
-                    maxNumClusters: 1,
-                    tags: {
-                        customTags: Object.entries(args.sqlWarehouse.tags ?? {}).map(([key, value]) => ({
-                            key,
-                            value,
-                        })),
-                    },
+                    sqlEndpointId: warehouse.id,
+                    accessControls: readers.map((groupName) => ({ groupName, permissionLevel: "CAN_USE" })),
                 },
                 { parent: this },
             );
-            httpPath = pulumi.interpolate`/sql/1.0/warehouses/${warehouse.id}`;
-            this.sqlWarehouseId = warehouse.id;
-        } else {
-            httpPath = pulumi.interpolate`sql/protocolv1/o/${args.workspaceId}/${args.clusterId}`;
-            this.sqlWarehouseId = pulumi.output(undefined);
         }
+        const httpPath = pulumi.interpolate`/sql/1.0/warehouses/${warehouse.id}`;
+        this.sqlWarehouseId = warehouse.id;
 
         this.host = pulumi.output(args.workspaceHost);
         this.httpPath = httpPath;

@@ -1,6 +1,7 @@
 // StreamingCluster: the single-user, auto-terminating Databricks cluster that runs the medallion streams.
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
+import { accessControlFor, type RunAsIdentity } from "./runAs";
 
 /** Maven coordinates of the Event Hubs Spark connector; it exists for Scala 2.12 only. */
 export const eventHubsConnectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
@@ -16,8 +17,8 @@ export interface StreamingClusterArgs {
     autoscale?: { minWorkers: number; maxWorkers: number };
     /** Minutes of inactivity before the cluster stops. Defaults to 10. */
     autoterminationMinutes?: number;
-    /** User the single-user cluster belongs to. Defaults to the identity that deploys the stack. */
-    singleUserName?: pulumi.Input<string>;
+    /** The identity the cluster is dedicated to (the job's run-as identity); dedicated compute serves no one else. */
+    runAs: RunAsIdentity;
     /** Custom tags, applied to the cluster's VMs too. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -50,7 +51,7 @@ export class StreamingCluster extends pulumi.ComponentResource {
                 { localDisk: true, minCores: 4, category: "General Purpose" },
                 { parent: this },
             ).id;
-        const singleUserName = args.singleUserName ?? databricks.getCurrentUserOutput({}, { parent: this }).userName;
+        const singleUserName = args.runAs.name;
         const singleNode = args.autoscale === undefined && workers === 0;
 
         const cluster = new databricks.Cluster(
@@ -74,7 +75,21 @@ export class StreamingCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.clusterId = cluster.id;
+        let usable: pulumi.Output<string> = cluster.id;
+        if (!args.runAs.isDeployer) {
+            // A job is checked against compute ACLs as its run-as identity, and a scheduled run must start the
+            // auto-terminated cluster: CAN_RESTART. The deployer created the cluster and manages it already (and
+            // Databricks refuses to lower that), so there is nothing to add when it is the run-as identity.
+            const permissions = new databricks.Permissions(
+                `${name}-cluster-permissions`,
+                { clusterId: cluster.id, accessControls: [accessControlFor(args.runAs, "CAN_RESTART")] },
+                { parent: this },
+            );
+            // The id is handed out once the run-as identity may use the cluster, so a job never starts before that.
+            usable = pulumi.all([cluster.id, permissions.id]).apply(([id]) => id);
+        }
+
+        this.clusterId = usable;
         this.singleUserName = pulumi.output(singleUserName);
         this.registerOutputs({ clusterId: this.clusterId, singleUserName: this.singleUserName });
     }

@@ -10,6 +10,10 @@ import { clusterAutoTermination } from "./databricks/clusterAutoTermination";
 import { clusterMaxWorkers } from "./databricks/clusterMaxWorkers";
 import { clusterRequiredTags } from "./databricks/clusterRequiredTags";
 import { clusterSingleUserForEventHubs } from "./databricks/clusterSingleUserForEventHubs";
+import { grantsGoldOnly } from "./databricks/grantsGoldOnly";
+import { jobCodeNotInShared } from "./databricks/jobCodeNotInShared";
+import { jobRunAs } from "./databricks/jobRunAs";
+import { powerBiTargetsSqlWarehouse } from "./databricks/powerBiTargetsSqlWarehouse";
 import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
 import { hubPartitionCount } from "./eventhubs/hubPartitionCount";
@@ -43,6 +47,10 @@ export const policies = [
     clusterSingleUserForEventHubs,
     clusterRequiredTags,
     sqlWarehouseAutoStop,
+    powerBiTargetsSqlWarehouse,
+    jobRunAs,
+    jobCodeNotInShared,
+    grantsGoldOnly,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,
@@ -56,7 +64,8 @@ export const policies = [
 ];
 
 export const packArgs: PolicyPackArgs = {
-    description: "Guardrails for the lakestream pipeline: cost, cleanup and secrets on Event Hubs and Databricks.",
+    description:
+        "Guardrails for the lakestream pipeline: cost, cleanup, secrets and access on Event Hubs and Databricks.",
     // A policy without its own level would be mandatory: the pack's defaults are the strict dev limits.
     enforcementLevel: "mandatory",
     policies,

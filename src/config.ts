@@ -65,6 +65,23 @@ const databricksSchema = z
             .string()
             .regex(/^[A-Za-z0-9._()-]{1,90}$/)
             .optional(),
+        workspaceFolder: z
+            .string()
+            .regex(/^(\/[A-Za-z0-9._ -]+)+$/)
+            .optional(),
+    })
+    .strict();
+
+/** An application id as Microsoft Entra ID and Databricks write it. */
+const applicationIdPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+const runAsSchema = z
+    .object({
+        servicePrincipal: z.string().regex(applicationIdPattern).optional(),
+        user: z
+            .string()
+            .regex(/^[^@\s]+@[^@\s]+$/)
+            .optional(),
     })
     .strict();
 
@@ -105,7 +122,6 @@ const clusterSchema = z
             .string()
             .regex(/^Standard_[A-Za-z0-9_]+$/)
             .optional(),
-        singleUserName: z.string().min(1).optional(),
     })
     .strict();
 
@@ -130,12 +146,11 @@ const powerBiSchema = z
     .object({
         sqlWarehouse: z
             .object({
-                enabled: z.boolean().default(true),
                 clusterSize: z.enum(["2X-Small", "X-Small", "Small", "Medium", "Large"]).default("2X-Small"),
-                autoStopMinutes: intBetween(1, 120).default(10),
+                autoStopMinutes: intBetween(0, 1440).default(10),
             })
             .strict()
-            .optional(),
+            .default({ clusterSize: "2X-Small", autoStopMinutes: 10 }),
     })
     .strict();
 
@@ -166,13 +181,29 @@ const stackConfigSchema = z
             goldOutputMode: "update",
             paused: false,
         }),
-        powerBi: powerBiSchema.default({}),
+        powerBi: powerBiSchema.default({ sqlWarehouse: { clusterSize: "2X-Small", autoStopMinutes: 10 } }),
+        runAs: runAsSchema.optional(),
+        readers: z.array(z.string().min(1).max(255)).default([]),
     })
     .strict();
 
+/**
+ * Settings that were replaced, with what replaces them, so that an old stack file gets a message saying what to write
+ * instead of only "not a known setting".
+ */
+const replacedSettings: Record<string, string> = {
+    "cluster.singleUserName":
+        "was replaced by lakestream:runAs ({servicePrincipal: <application id>} or {user: <user name>}), the one identity the job and its compute run as",
+    "powerBi.sqlWarehouse.enabled":
+        "was removed: Power BI always connects through the serverless SQL warehouse; keep clusterSize and autoStopMinutes",
+};
+
+/** Workspace-local system groups: grants need account-level groups, and these two exist in every workspace only. */
+const workspaceSystemGroups = ["users", "admins"];
+
 /** A problem found by a rule that spans several keys. */
 interface CrossFieldProblem {
-    path: string[];
+    path: (string | number)[];
     message: string;
 }
 
@@ -270,6 +301,46 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             message: "and databricks.workspaceUrl are exclusive: use an existing workspace or create one",
         });
     }
+    if (raw.runAs !== undefined && typeof raw.runAs === "object" && raw.runAs !== null && !Array.isArray(raw.runAs)) {
+        const runAs = record(raw.runAs);
+        const named = ["servicePrincipal", "user"].filter((key) => runAs[key] !== undefined);
+        if (named.length > 1) {
+            problems.push({
+                path: ["runAs"],
+                message:
+                    "must name one identity: {servicePrincipal: <application id>} (recommended), {user: <user name>}, or {} for the identity that deploys",
+            });
+        }
+    }
+    if (Array.isArray(raw.readers)) {
+        const seen = new Set<string>();
+        raw.readers.forEach((group, index) => {
+            if (typeof group !== "string") {
+                return;
+            }
+            if (workspaceSystemGroups.includes(group.toLowerCase())) {
+                problems.push({
+                    path: ["readers", index],
+                    message: `is a workspace-local system group; list account-level groups (grants need them)`,
+                });
+            }
+            if (seen.has(group.toLowerCase())) {
+                problems.push({ path: ["readers", index], message: "is listed twice" });
+            }
+            seen.add(group.toLowerCase());
+        });
+    }
+    const warehouse = record(record(raw.powerBi).sqlWarehouse);
+    if (
+        typeof warehouse.autoStopMinutes === "number" &&
+        warehouse.autoStopMinutes > 0 &&
+        warehouse.autoStopMinutes < 10
+    ) {
+        problems.push({
+            path: ["powerBi", "sqlWarehouse", "autoStopMinutes"],
+            message: "must be 0 (never stop) or at least 10: the SQL warehouses API refuses 1 to 9",
+        });
+    }
     return problems;
 }
 
@@ -292,12 +363,19 @@ export interface LakestreamConfig {
     /** Tags every Azure resource and cluster carries. */
     tags: Record<string, string>;
     eventHubs: ParsedConfig["eventHubs"];
-    databricks: ParsedConfig["databricks"];
+    databricks: Omit<ParsedConfig["databricks"], "workspaceFolder"> & { workspaceFolder: string };
     catalog: Omit<ParsedConfig["catalog"], "name" | "forceDestroy"> & { name: string; forceDestroy: boolean };
     cluster: ParsedConfig["cluster"];
     job: Omit<ParsedConfig["job"], "maxEventsPerTrigger"> & { maxEventsPerTrigger: number };
     powerBi: ParsedConfig["powerBi"];
+    /** The one identity the job and its compute run as; undefined runs them as the identity that deploys. */
+    runAs?: RunAsConfig;
+    /** Account-level groups that read gold (and use the SQL warehouse). */
+    readers: string[];
 }
+
+/** `lakestream:runAs`: a service principal by application id, or a user by user name. */
+export type RunAsConfig = { servicePrincipal: string } | { user: string };
 
 /** Every problem found in a stack's configuration, reported together. */
 export class ConfigError extends Error {
@@ -453,7 +531,12 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
     const got = `(got ${show(valueAt(raw, issue.path))})`;
     switch (issue.code) {
         case "unrecognized_keys":
-            return issue.keys.map((unknownKey) => unknownKeyMessage(issue.path, unknownKey));
+            return issue.keys.map((unknownKey) => {
+                const replaced = replacedSettings[[...issue.path, unknownKey].map(String).join(".")];
+                return replaced !== undefined
+                    ? `${keyName([...issue.path, unknownKey])} ${replaced}`
+                    : unknownKeyMessage(issue.path, unknownKey);
+            });
         case "invalid_type":
             if (valueAt(raw, issue.path) === undefined) {
                 return [`${key} is required (${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected})`];
@@ -546,6 +629,11 @@ function formatText(key: string): string {
         "lakestream:databricks.workspaceUrl": "must be an https URL such as https://adb-123.4.azuredatabricks.net",
         "lakestream:databricks.workspaceName": "must be 3-64 letters, digits, dashes or underscores",
         "lakestream:databricks.managedResourceGroupName": "must be a resource group name",
+        "lakestream:databricks.workspaceFolder":
+            "must be an absolute workspace folder such as /lakestream/dev: letters, digits, dots, dashes, underscores, spaces",
+        "lakestream:runAs.servicePrincipal":
+            "must be the service principal's application id, a GUID such as 8d23ae77-912e-4a19-81e4-b9c3f5cc9349",
+        "lakestream:runAs.user": "must be a user name: the e-mail address the user signs in with",
         "lakestream:catalog.name": "must be a lower-case identifier: a letter, then letters, digits or underscores",
         "lakestream:catalog.storageRoot": "must be an abfss://container@account.dfs.core.windows.net/path URL",
         "lakestream:cluster.nodeType": "must be an Azure VM size such as Standard_DS3_v2",
@@ -587,7 +675,11 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
         resourceGroupName: config.resourceGroupName || undefined,
         tags: { owner: config.owner, environment, project: projectNamespace },
         eventHubs: config.eventHubs,
-        databricks: config.databricks,
+        databricks: {
+            ...config.databricks,
+            // Not /Shared, where every workspace user can edit the code that holds the Event Hubs key.
+            workspaceFolder: config.databricks.workspaceFolder ?? `/${projectNamespace}/${stack}`,
+        },
         catalog: {
             ...config.catalog,
             name: config.catalog.name ?? `${projectNamespace}_${stack.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`,
@@ -600,7 +692,20 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             maxEventsPerTrigger: config.job.maxEventsPerTrigger ?? config.eventHubs.partitionCount * 1000,
         },
         powerBi: config.powerBi,
+        runAs: toRunAs(config.runAs),
+        readers: config.readers,
     };
+}
+
+/** The validated `runAs` object (at most one key, checked above) as a tagged value; {} is the deploying identity. */
+function toRunAs(runAs: ParsedConfig["runAs"]): RunAsConfig | undefined {
+    if (runAs?.servicePrincipal !== undefined) {
+        return { servicePrincipal: runAs.servicePrincipal.toLowerCase() };
+    }
+    if (runAs?.user !== undefined) {
+        return { user: runAs.user };
+    }
+    return undefined;
 }
 
 /**

@@ -15,6 +15,14 @@ export const ResourceTypes = {
     secret: "databricks:index/secret:Secret",
     job: "databricks:index/job:Job",
     sqlEndpoint: "databricks:index/sqlEndpoint:SqlEndpoint",
+    grants: "databricks:index/grants:Grants",
+    grant: "databricks:index/grant:Grant",
+    volume: "databricks:index/volume:Volume",
+    notebook: "databricks:index/notebook:Notebook",
+    workspaceFile: "databricks:index/workspaceFile:WorkspaceFile",
+    directory: "databricks:index/directory:Directory",
+    /** The program's component that owns the Power BI connection and the warehouse it targets. */
+    powerBiConnection: "lakestream:reporting:PowerBiConnection",
 } as const;
 
 /**

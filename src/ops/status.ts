@@ -256,7 +256,7 @@ async function readGold(inputs: StatusInputs): Promise<GoldStatus> {
     if (!warehouseId) {
         throw new Error(
             `needs a SQL warehouse: stack "${inputs.stack}" has no output "sqlWarehouseId" ` +
-                "(set lakestream:powerBi.sqlWarehouse.enabled: true and run pulumi up)",
+                "(every stack gets one from pulumi up; a stack last deployed before that has none yet)",
         );
     }
     const powerBi = requireOutput(inputs.outputs, "powerBi", inputs.stack);

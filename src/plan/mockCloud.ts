@@ -15,6 +15,8 @@ function digits(seed: string, length: number): string {
 
 export const mockSubscriptionId = "00000000-0000-0000-0000-000000000000";
 export const mockDeployingUser = "deployer@example.com";
+/** Application id the stand-in answers with when the deploying identity is a service principal (CI). */
+export const mockDeployingServicePrincipal = "5c1f3e2a-7b4d-4e8f-9a10-b2c3d4e5f607";
 export const mockNodeType = "Standard_D4ds_v5";
 
 /** A base64 key of the size Event Hubs uses (32 bytes); it only has to look and behave like key material. */
@@ -107,13 +109,60 @@ export function newMockResource(stack: string, args: pulumi.runtime.MockResource
         case "databricks:index/notebook:Notebook":
         case "databricks:index/workspaceFile:WorkspaceFile":
             return { id: String(inputs.path), state: { ...inputs, objectId: Number(digits(String(inputs.path), 9)) } };
+        case "databricks:index/directory:Directory": {
+            const objectId = Number(digits(String(inputs.path), 9));
+            return {
+                id: String(inputs.path),
+                state: { ...inputs, objectId, workspacePath: `/Workspace${String(inputs.path)}` },
+            };
+        }
+        case "databricks:index/permissions:Permissions": {
+            // The provider's id is /<object type>/<object id>.
+            const [kind, target] = inputs.directoryPath
+                ? ["directories", digits(String(inputs.directoryPath), 9)]
+                : inputs.clusterId
+                  ? ["clusters", inputs.clusterId]
+                  : inputs.sqlEndpointId
+                    ? ["sql/warehouses", inputs.sqlEndpointId]
+                    : ["objects", args.name];
+            return { id: `/${kind}/${String(target)}`, state: { ...inputs, objectType: kind } };
+        }
+        case "databricks:index/secretAcl:SecretAcl":
+            return { id: `${String(inputs.scope)}|||${String(inputs.principal)}`, state: { ...inputs } };
+        case "databricks:index/grants:Grants":
+            return { id: `${args.name}-grants`, state: { ...inputs } };
+        case "databricks:index/workspaceBinding:WorkspaceBinding":
+            return {
+                id: `${String(inputs.workspaceId)}|${String(inputs.securableType)}|${String(inputs.securableName)}`,
+                state: { ...inputs },
+            };
+        case "databricks:index/permissionAssignment:PermissionAssignment":
+            return {
+                id: digits(`${stack}/${args.name}`, 16),
+                state: { ...inputs, principalId: Number(digits(`principal/${args.name}`, 15)) },
+            };
         default:
             return { id: `${args.name}-id`, state: { ...inputs } };
     }
 }
 
+/** Who the stand-in workspace says is deploying, and which groups it can see. */
+export interface MockWorkspaceOptions {
+    /** The deploying identity: a user (the default) or a service principal, as CI deploys. */
+    deployer?: "user" | "servicePrincipal";
+    /**
+     * Groups visible to the workspace. Undefined: every group asked for is (the offline plan assumes the documented
+     * prerequisite is met, since it cannot see a real account).
+     */
+    visibleGroups?: string[];
+}
+
 /** Returns what a data source or invoke answers; an invoke the program starts to use must be added here. */
-export function mockCall(stack: string, args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+export function mockCall(
+    stack: string,
+    args: pulumi.runtime.MockCallArgs,
+    options: MockWorkspaceOptions = {},
+): Record<string, unknown> {
     const inputs = args.inputs as Record<string, string>;
     switch (args.token) {
         case "azure-native:eventhub:listEventHubKeys": {
@@ -141,12 +190,45 @@ export function mockCall(stack: string, args: pulumi.runtime.MockCallArgs): Reco
         case "databricks:index/getNodeType:getNodeType":
             return { id: mockNodeType };
         case "databricks:index/getCurrentUser:getCurrentUser":
+            // A service principal's user name is its application id; aclPrincipalId says which kind it is.
+            return options.deployer === "servicePrincipal"
+                ? {
+                      id: "4343434343434343",
+                      userName: mockDeployingServicePrincipal,
+                      aclPrincipalId: `servicePrincipals/${mockDeployingServicePrincipal}`,
+                      home: `/Users/${mockDeployingServicePrincipal}`,
+                      alphanumeric: mockDeployingServicePrincipal.replace(/-/g, "_"),
+                  }
+                : {
+                      id: "4242424242424242",
+                      userName: mockDeployingUser,
+                      aclPrincipalId: `users/${mockDeployingUser}`,
+                      home: `/Users/${mockDeployingUser}`,
+                      alphanumeric: "deployer_example_com",
+                  };
+        case "databricks:index/getGroup:getGroup": {
+            // The provider filters the workspace's SCIM groups by displayName and fails with exactly this text when
+            // none matches (terraform-provider-databricks scim GroupsAPI.ReadByDisplayName).
+            const wanted = String(inputs.displayName);
+            if (options.visibleGroups !== undefined && !options.visibleGroups.includes(wanted)) {
+                // Shaped as the gRPC error the engine returns: the SDK reads the reason from `details`.
+                const reason = `cannot find group: ${wanted}`;
+                throw Object.assign(new Error(reason), { details: reason });
+            }
             return {
-                id: "4242424242424242",
-                userName: mockDeployingUser,
-                home: `/Users/${mockDeployingUser}`,
-                alphanumeric: "deployer_example_com",
+                id: digits(`group/${wanted}`, 15),
+                displayName: wanted,
+                aclPrincipalId: `groups/${wanted}`,
+                externalId: "",
+                members: [],
+                users: [],
+                servicePrincipals: [],
+                childGroups: [],
+                groups: [],
+                instanceProfiles: [],
+                recursive: true,
             };
+        }
         default:
             throw new Error(
                 `the offline plan has no stand-in for the invoke ${args.token}; add one to src/plan/mockCloud.ts`,

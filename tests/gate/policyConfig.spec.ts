@@ -33,10 +33,16 @@ describe("policy config", () => {
         assert.deepEqual(settings["stack-throughput-unit-budget"].properties, { maxTotalThroughputUnits: 1 });
     });
 
-    it("dev.json restates the defaults, so a stack without its own file is held to dev's limits", async () => {
+    it("dev.json restates the defaults but lets dev's job run as the engineer who deploys it", async () => {
+        // A stack without its own file is held to dev's limits, and to a service principal as run-as identity.
         const dev = readPolicyConfigFile(path.join(configDir, "dev.json"));
         const { policies } = await PolicyAnalyzer.get().info();
-        assert.deepEqual(reconcilePolicyConfig(policies, dev, "dev.json"), await reconcile({}));
+        assert.deepEqual(
+            reconcilePolicyConfig(policies, dev, "dev.json"),
+            await reconcile({ "databricks-job-run-as": { allowUser: true } }),
+        );
+        const defaults = await reconcile({});
+        assert.deepEqual(defaults["databricks-job-run-as"].properties, { allowUser: false });
     });
 
     it("prod.json raises the limits, allows continuous jobs and keeps data, with two rules advisory", async () => {

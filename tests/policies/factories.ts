@@ -125,7 +125,7 @@ export function cluster(change?: Change): AnalyzedResource {
             numWorkers: 0,
             autoterminationMinutes: 10,
             dataSecurityMode: "SINGLE_USER",
-            singleUserName: "data-platform@example.com",
+            singleUserName: runAsApplicationId,
             sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
             customTags: { ResourceClass: "SingleNode", ...tags },
             libraries: [{ maven: { coordinates: connectorCoordinates } }],
@@ -147,9 +147,53 @@ export function sqlEndpoint(change?: Change): AnalyzedResource {
     return resource(
         "databricks:index/sqlEndpoint:SqlEndpoint",
         "powerbi",
-        { name: "lakestream-dev", clusterSize: "2X-Small", autoStopMins: 10, enableServerlessCompute: true },
+        {
+            name: "lakestream-dev",
+            clusterSize: "2X-Small",
+            autoStopMins: 10,
+            enableServerlessCompute: true,
+            warehouseType: "PRO",
+        },
         change,
     );
+}
+
+const powerBiType = "lakestream:reporting:PowerBiConnection";
+
+/** The program's Power BI component; its children are found by their parent URN. */
+export function powerBiConnection(stack = "dev"): AnalyzedResource {
+    return {
+        urn: `urn:pulumi:${stack}::${project}::${componentType}$${powerBiType}::powerbi`,
+        type: powerBiType,
+        name: "powerbi",
+        parent: componentUrn(stack),
+        custom: false,
+        protect: false,
+        dependencies: [],
+        inputs: {},
+    };
+}
+
+/** A resource placed under the Power BI component, as the program parents the warehouse. */
+export function underPowerBi(child: AnalyzedResource, stack = "dev"): AnalyzedResource {
+    const parent = powerBiConnection(stack);
+    return {
+        ...child,
+        urn: child.urn.replace(`::${componentType}$`, `::${componentType}$${powerBiType}$`),
+        parent: parent.urn,
+    };
+}
+
+/** The run-as service principal of the happy-path job. */
+export const runAsApplicationId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
+
+/** An authoritative Grants on one securable (`on` is e.g. { schema: "lakestream_dev.gold" }). */
+export function grants(
+    on: Record<string, unknown>,
+    entries: { principal: unknown; privileges: unknown }[],
+    change?: Change,
+): AnalyzedResource {
+    return resource("databricks:index/grants:Grants", "gold-grants", { ...on, grants: entries }, change);
 }
 
 export function catalog(change?: Change): AnalyzedResource {
@@ -197,6 +241,7 @@ export function job(change?: Change): AnalyzedResource {
         "medallion",
         {
             name: "lakestream-dev-medallion",
+            runAs: { servicePrincipalName: runAsApplicationId },
             maxConcurrentRuns: 1,
             timeoutSeconds: 3600,
             tasks: [
@@ -204,7 +249,7 @@ export function job(change?: Change): AnalyzedResource {
                     taskKey: "bronze",
                     existingClusterId: wireUnknown,
                     notebookTask: {
-                        notebookPath: "/Shared/lakestream/bronze",
+                        notebookPath: "/lakestream/dev/bronze",
                         baseParameters: { ...base, secret_scope: "lakestream-dev", secret_key: "eventhubs-listen" },
                     },
                     timeoutSeconds: 3600,
@@ -261,6 +306,12 @@ export function compliantStack(stack = "dev"): AnalyzedResource[] {
         secret(change),
         cluster(change),
         job(change),
+        powerBiConnection(stack),
+        underPowerBi(sqlEndpoint(change), stack),
+        grants({ schema: "lakestream_dev.gold" }, [
+            { principal: runAsApplicationId, privileges: ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"] },
+            { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"] },
+        ]),
     ];
 }
 

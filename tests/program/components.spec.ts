@@ -143,12 +143,28 @@ describe("components", function () {
     });
 
     describe("MedallionCatalog", function () {
-        it("creates the catalog, three schemas, a managed checkpoint volume and the grants", async function () {
+        const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
+        const pipeline = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];
+
+        /** The grants each Grants resource sets, keyed by the securable it is on. */
+        function grantsBySecurable(resources: RecordedResource[]): Record<string, unknown> {
+            return Object.fromEntries(
+                ofType(resources, "databricks:index/grants:Grants").map((grants) => {
+                    const { grants: entries, ...securable } = grants.inputs;
+                    const [kind, name] = Object.entries(securable)[0];
+                    return [`${kind} ${String(name)}`, entries];
+                }),
+            );
+        }
+
+        it("creates the isolated catalog bound to its workspace, three schemas, a checkpoint volume and exact grants", async function () {
             const catalog = new components.MedallionCatalog("ls", {
                 catalogName: "lakestream_dev",
                 forceDestroy: true,
                 storageRoot: "abfss://c@a.dfs.core.windows.net/x",
-                grants: [{ principal: "analysts", privileges: ["USE_CATALOG", "SELECT"] }],
+                runAs: components.fixedRunAs("servicePrincipal", appId),
+                readerGroups: ["analysts", pulumi.output("field-ops")],
+                workspaceId: "1234567890123456",
             });
             assert.equal(await valueOf(catalog.checkpointVolumePath), "/Volumes/lakestream_dev/bronze/checkpoints");
             await settle();
@@ -156,24 +172,70 @@ describe("components", function () {
                 typesAndNames(recorded),
                 [
                     "databricks:index/catalog:Catalog ls-catalog",
+                    "databricks:index/workspaceBinding:WorkspaceBinding ls-binding",
                     "databricks:index/schema:Schema ls-bronze",
                     "databricks:index/schema:Schema ls-silver",
                     "databricks:index/schema:Schema ls-gold",
                     "databricks:index/volume:Volume ls-checkpoints",
-                    "databricks:index/grants:Grants ls-grants",
+                    "databricks:index/grants:Grants ls-catalog-grants",
+                    "databricks:index/grants:Grants ls-bronze-grants",
+                    "databricks:index/grants:Grants ls-silver-grants",
+                    "databricks:index/grants:Grants ls-gold-grants",
+                    "databricks:index/grants:Grants ls-checkpoints-grants",
                 ].sort(),
             );
             const [catalogResource] = ofType(recorded, "databricks:index/catalog:Catalog");
             assert.equal(catalogResource.inputs.forceDestroy, true);
+            assert.equal(catalogResource.inputs.isolationMode, "ISOLATED");
             assert.equal(catalogResource.inputs.storageRoot, "abfss://c@a.dfs.core.windows.net/x");
+            const [binding] = ofType(recorded, "databricks:index/workspaceBinding:WorkspaceBinding");
+            assert.deepEqual(binding.inputs, {
+                securableName: "lakestream_dev",
+                securableType: "catalog",
+                workspaceId: "1234567890123456",
+                bindingType: "BINDING_TYPE_READ_WRITE",
+            });
             for (const schema of ofType(recorded, "databricks:index/schema:Schema")) {
                 assert.equal(schema.inputs.forceDestroy, true);
                 assert.equal(schema.inputs.catalogName, "lakestream_dev");
             }
             const [volume] = ofType(recorded, "databricks:index/volume:Volume");
             assert.equal(volume.inputs.volumeType, "MANAGED");
-            const [grants] = ofType(recorded, "databricks:index/grants:Grants");
-            assert.deepEqual(grants.inputs.grants, [{ principal: "analysts", privileges: ["USE_CATALOG", "SELECT"] }]);
+            assert.deepEqual(grantsBySecurable(recorded), {
+                "catalog lakestream_dev": [
+                    { principal: appId, privileges: ["USE_CATALOG"] },
+                    { principal: "analysts", privileges: ["USE_CATALOG"] },
+                    { principal: "field-ops", privileges: ["USE_CATALOG"] },
+                ],
+                "schema lakestream_dev.bronze": [{ principal: appId, privileges: pipeline }],
+                "schema lakestream_dev.silver": [{ principal: appId, privileges: pipeline }],
+                "schema lakestream_dev.gold": [
+                    { principal: appId, privileges: pipeline },
+                    { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"] },
+                    { principal: "field-ops", privileges: ["USE_SCHEMA", "SELECT"] },
+                ],
+                "volume lakestream_dev.bronze.checkpoints": [
+                    { principal: appId, privileges: ["READ_VOLUME", "WRITE_VOLUME"] },
+                ],
+            });
+        });
+
+        it("merges further catalog grants into the one authoritative Grants, one entry per principal", async function () {
+            new components.MedallionCatalog("ls", {
+                catalogName: "c",
+                runAs: components.fixedRunAs("user", "runner@example.com"),
+                readerGroups: ["analysts"],
+                grants: [
+                    { principal: "analysts", privileges: ["USE_CATALOG", "BROWSE"] },
+                    { principal: "auditors", privileges: ["BROWSE"] },
+                ],
+            });
+            await settle();
+            assert.deepEqual(grantsBySecurable(recorded)["catalog c"], [
+                { principal: "runner@example.com", privileges: ["USE_CATALOG"] },
+                { principal: "analysts", privileges: ["USE_CATALOG", "BROWSE"] },
+                { principal: "auditors", privileges: ["BROWSE"] },
+            ]);
         });
 
         it("refuses to both force-destroy and keep the data", function () {
@@ -183,28 +245,41 @@ describe("components", function () {
                         catalogName: "c",
                         forceDestroy: true,
                         keepOnDestroy: true,
+                        runAs: components.fixedRunAs("user", "runner@example.com"),
                     }),
                 /forceDestroy and keepOnDestroy contradict each other/,
             );
         });
 
-        it("keeps data on destroy by default and creates no grants when none are asked", async function () {
-            new components.MedallionCatalog("ls", { catalogName: "c" });
+        it("keeps data on destroy by default, stays open without a workspace id, and grants readers nothing unasked", async function () {
+            new components.MedallionCatalog("ls", {
+                catalogName: "c",
+                runAs: components.fixedRunAs("user", "runner@example.com"),
+            });
             await settle();
-            assert.equal(ofType(recorded, "databricks:index/catalog:Catalog")[0].inputs.forceDestroy, false);
-            assert.equal(ofType(recorded, "databricks:index/grants:Grants").length, 0);
+            const [catalogResource] = ofType(recorded, "databricks:index/catalog:Catalog");
+            assert.equal(catalogResource.inputs.forceDestroy, false);
+            assert.equal(catalogResource.inputs.isolationMode, undefined);
+            assert.equal(ofType(recorded, "databricks:index/workspaceBinding:WorkspaceBinding").length, 0);
+            const principals = ofType(recorded, "databricks:index/grants:Grants").flatMap((grants) =>
+                (grants.inputs.grants as { principal: string }[]).map((entry) => entry.principal),
+            );
+            assert.deepEqual([...new Set(principals)], ["runner@example.com"]);
         });
     });
 
     describe("StreamingCluster", function () {
-        it("builds a single-node, single-user, auto-terminating cluster with the Event Hubs connector", async function () {
-            const cluster = new components.StreamingCluster("ls", { tags: { owner: "o", environment: "dev" } });
+        it("builds a single-node, auto-terminating cluster dedicated to the deployer when it is the run-as identity", async function () {
+            const cluster = new components.StreamingCluster("ls", {
+                runAs: components.fixedRunAs("user", "deployer@example.com", true),
+                tags: { owner: "o", environment: "dev" },
+            });
             assert.equal(await valueOf(cluster.singleUserName), "deployer@example.com");
             await valueOf(cluster.clusterId);
             await settle();
-            const clusters = ofType(recorded, "databricks:index/cluster:Cluster");
-            assert.equal(clusters.length, 1);
-            const inputs = clusters[0].inputs;
+            // The deployer created the cluster and manages it: no ACL to add, and Databricks refuses to lower its own.
+            assert.deepEqual(typesAndNames(recorded), ["databricks:index/cluster:Cluster ls-cluster"]);
+            const inputs = recorded[0].inputs;
             assert.equal(inputs.sparkVersion, "15.4.x-scala2.12");
             assert.equal(inputs.nodeTypeId, "Standard_D4ds_v5");
             assert.equal(inputs.numWorkers, 0);
@@ -221,37 +296,59 @@ describe("components", function () {
             ]);
         });
 
-        it("autoscales without the single-node profile when given a range", async function () {
-            new components.StreamingCluster("ls", {
+        it("dedicates the cluster to a run-as service principal and lets it start the cluster, nothing more", async function () {
+            const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
+            const cluster = new components.StreamingCluster("ls", {
                 autoscale: { minWorkers: 1, maxWorkers: 3 },
                 nodeType: "Standard_DS3_v2",
-                singleUserName: "someone@example.com",
+                runAs: components.fixedRunAs("servicePrincipal", appId),
                 autoterminationMinutes: 30,
             });
+            const clusterId = await valueOf(cluster.clusterId);
             await settle();
-            const [cluster] = ofType(recorded, "databricks:index/cluster:Cluster");
-            assert.deepEqual(cluster.inputs.autoscale, { minWorkers: 1, maxWorkers: 3 });
-            assert.equal(cluster.inputs.numWorkers, undefined);
-            assert.equal(cluster.inputs.sparkConf, undefined);
-            assert.equal(cluster.inputs.nodeTypeId, "Standard_DS3_v2");
-            assert.equal(cluster.inputs.singleUserName, "someone@example.com");
-            assert.equal(cluster.inputs.autoterminationMinutes, 30);
+            const [created] = ofType(recorded, "databricks:index/cluster:Cluster");
+            assert.deepEqual(created.inputs.autoscale, { minWorkers: 1, maxWorkers: 3 });
+            assert.equal(created.inputs.numWorkers, undefined);
+            assert.equal(created.inputs.sparkConf, undefined);
+            assert.equal(created.inputs.nodeTypeId, "Standard_DS3_v2");
+            assert.equal(created.inputs.singleUserName, appId);
+            assert.equal(created.inputs.autoterminationMinutes, 30);
+            const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+            assert.deepEqual(permissions.inputs, {
+                clusterId,
+                accessControls: [{ servicePrincipalName: appId, permissionLevel: "CAN_RESTART" }],
+            });
+        });
+
+        it("names a run-as user by user name in the cluster's ACL", async function () {
+            new components.StreamingCluster("ls", { runAs: components.fixedRunAs("user", "runner@example.com") });
+            await settle();
+            const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+            assert.deepEqual(permissions.inputs.accessControls, [
+                { userName: "runner@example.com", permissionLevel: "CAN_RESTART" },
+            ]);
         });
 
         it("refuses auto-termination below Databricks' minimum of 10 minutes", function () {
             assert.throws(
-                () => new components.StreamingCluster("ls", { autoterminationMinutes: 0 }),
+                () =>
+                    new components.StreamingCluster("ls", {
+                        autoterminationMinutes: 0,
+                        runAs: components.fixedRunAs("user", "runner@example.com"),
+                    }),
                 /autoterminationMinutes must be between 10 and 10000 \(got 0\)/,
             );
         });
     });
 
     describe("MedallionJob", function () {
+        const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
         const jobArgs = (mode: "continuous" | "availableNow") => ({
             clusterId: "c-1",
             workspaceUrl: "https://adb-1.2.azuredatabricks.net",
             notebooksDir: "notebooks",
-            workspaceFolder: "/Shared/lakestream/test/",
+            workspaceFolder: "/lakestream/test/",
+            runAs: components.fixedRunAs("servicePrincipal", appId),
             catalogName: "cat",
             schemaNames: { bronze: "bronze", silver: "silver", gold: "gold" },
             checkpointVolumePath: "/Volumes/cat/bronze/checkpoints",
@@ -273,17 +370,18 @@ describe("components", function () {
             assert.match(String(secretValue(secret.inputs.stringValue)), /SharedAccessKey=k/);
             const notebooks = ofType(recorded, "databricks:index/notebook:Notebook");
             assert.deepEqual(notebooks.map((n) => [n.inputs.path, n.inputs.source]).sort(), [
-                ["/Shared/lakestream/test/bronze", "notebooks/bronze.py"],
-                ["/Shared/lakestream/test/gold", "notebooks/gold.py"],
-                ["/Shared/lakestream/test/silver", "notebooks/silver.py"],
+                ["/lakestream/test/bronze", "notebooks/bronze.py"],
+                ["/lakestream/test/gold", "notebooks/gold.py"],
+                ["/lakestream/test/silver", "notebooks/silver.py"],
             ]);
             const files = ofType(recorded, "databricks:index/workspaceFile:WorkspaceFile");
             assert.ok(files.length > 0, "the medallion module is uploaded");
             for (const file of files) {
-                assert.match(String(file.inputs.path), /^\/Shared\/lakestream\/test\/medallion\/[a-z_]+\.py$/);
+                assert.match(String(file.inputs.path), /^\/lakestream\/test\/medallion\/[a-z_]+\.py$/);
             }
             const [job_] = ofType(recorded, "databricks:index/job:Job");
             const inputs = job_.inputs as unknown as JobInputs;
+            assert.deepEqual(inputs.runAs, { servicePrincipalName: appId });
             assert.equal(inputs.maxConcurrentRuns, 1);
             assert.equal(inputs.timeoutSeconds, 1800);
             assert.equal(inputs.continuous, undefined);
@@ -316,6 +414,65 @@ describe("components", function () {
             assert.equal(inputs.tasks[2].notebookTask.baseParameters.gold_output_mode, "update");
         });
 
+        it("puts the code in its own folder that only the run-as identity manages, and lets it read the secret scope", async function () {
+            const job = new components.MedallionJob("ls", jobArgs("availableNow"));
+            assert.equal(await valueOf(job.workspaceFolder), "/lakestream/test");
+            await settle();
+            const [directory] = ofType(recorded, "databricks:index/directory:Directory");
+            assert.deepEqual(directory.inputs, { path: "/lakestream/test", deleteRecursive: true });
+            const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+            // Admins manage every folder anyway, and Databricks refuses an entry for them: the run-as is the only one.
+            assert.deepEqual(permissions.inputs, {
+                directoryPath: "/lakestream/test",
+                accessControls: [{ servicePrincipalName: appId, permissionLevel: "CAN_MANAGE" }],
+            });
+            const [acl] = ofType(recorded, "databricks:index/secretAcl:SecretAcl");
+            assert.deepEqual(acl.inputs, { scope: "ls", principal: appId, permission: "READ" });
+        });
+
+        it("runs as a named user, and leaves the secret scope to the deployer when it is the run-as identity", async function () {
+            new components.MedallionJob("user", {
+                ...jobArgs("availableNow"),
+                runAs: components.fixedRunAs("user", "runner@example.com"),
+            });
+            new components.MedallionJob("deployer", {
+                ...jobArgs("availableNow"),
+                workspaceFolder: "/lakestream/other",
+                runAs: components.fixedRunAs("user", "deployer@example.com", true),
+            });
+            await settle();
+            const jobs = ofType(recorded, "databricks:index/job:Job").map((job) => job.inputs as unknown as JobInputs);
+            assert.deepEqual(jobs.map((job) => JSON.stringify(job.runAs)).sort(), [
+                '{"userName":"deployer@example.com"}',
+                '{"userName":"runner@example.com"}',
+            ]);
+            // The scope's creator already has MANAGE; a READ entry for it would lower that.
+            assert.deepEqual(
+                ofType(recorded, "databricks:index/secretAcl:SecretAcl").map((acl) => acl.inputs.principal),
+                ["runner@example.com"],
+            );
+            assert.deepEqual(
+                ofType(recorded, "databricks:index/permissions:Permissions")
+                    .map((permissions) => permissions.inputs.accessControls)
+                    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+                [
+                    [{ userName: "deployer@example.com", permissionLevel: "CAN_MANAGE" }],
+                    [{ userName: "runner@example.com", permissionLevel: "CAN_MANAGE" }],
+                ],
+            );
+        });
+
+        it("refuses a workspace folder that is not an absolute path", function () {
+            assert.throws(
+                () =>
+                    new components.MedallionJob("ls", {
+                        ...jobArgs("availableNow"),
+                        workspaceFolder: "lakestream/dev",
+                    }),
+                /workspaceFolder must be an absolute workspace path such as \/lakestream\/dev \(got "lakestream\/dev"\)/,
+            );
+        });
+
         it("runs three streams side by side, without retries or dependencies, in continuous mode", async function () {
             new components.MedallionJob("ls", { ...jobArgs("continuous"), paused: true });
             await settle();
@@ -333,32 +490,58 @@ describe("components", function () {
     describe("PowerBiConnection", function () {
         const base = {
             workspaceHost: "adb-1.2.azuredatabricks.net",
-            workspaceId: "1",
-            clusterId: "0101-000000-abc",
             catalogName: "cat",
             goldSchema: "gold",
         };
 
-        it("points DirectQuery at the cluster's HTTP path when there is no warehouse", async function () {
-            const connection = new components.PowerBiConnection("ls", base);
-            assert.equal(await valueOf(connection.httpPath), "sql/protocolv1/o/1/0101-000000-abc");
-            await settle();
-            assert.equal(recorded.length, 0);
-        });
-
-        it("creates a serverless warehouse with auto-stop and points DirectQuery at it", async function () {
-            const connection = new components.PowerBiConnection("ls", {
-                ...base,
-                sqlWarehouse: { autoStopMinutes: 5, tags: { owner: "o" } },
-            });
+        it("creates a serverless PRO warehouse that stops after 10 idle minutes and points DirectQuery at it", async function () {
+            const connection = new components.PowerBiConnection("ls", { ...base, tags: { owner: "o" } });
             const httpPath = await valueOf(connection.httpPath);
             await settle();
+            assert.deepEqual(typesAndNames(recorded), ["databricks:index/sqlEndpoint:SqlEndpoint ls-warehouse"]);
             const [warehouse] = ofType(recorded, "databricks:index/sqlEndpoint:SqlEndpoint");
-            assert.equal(warehouse.inputs.autoStopMins, 5);
+            assert.equal(warehouse.inputs.autoStopMins, 10);
+            assert.equal(warehouse.inputs.clusterSize, "2X-Small");
             assert.equal(warehouse.inputs.enableServerlessCompute, true);
+            assert.equal(warehouse.inputs.warehouseType, "PRO");
             assert.deepEqual(warehouse.inputs.tags, { customTags: [{ key: "owner", value: "o" }] });
             assert.match(httpPath, /^\/sql\/1\.0\/warehouses\/[0-9a-f]{16}$/);
             assert.equal(await valueOf(connection.sqlWarehouseId), httpPath.split("/").pop());
+            const document = JSON.parse(await valueOf(connection.pbids));
+            assert.equal(document.connections[0].details.address.path, httpPath);
+        });
+
+        it("lets each reader group use the warehouse, and sizes it as asked", async function () {
+            const connection = new components.PowerBiConnection("ls", {
+                ...base,
+                readerGroups: ["analysts", pulumi.output("field-ops")],
+                clusterSize: "Small",
+                autoStopMinutes: 30,
+            });
+            const id = await valueOf(connection.sqlWarehouseId);
+            await settle();
+            const [warehouse] = ofType(recorded, "databricks:index/sqlEndpoint:SqlEndpoint");
+            assert.equal(warehouse.inputs.clusterSize, "Small");
+            assert.equal(warehouse.inputs.autoStopMins, 30);
+            const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+            assert.deepEqual(permissions.inputs, {
+                sqlEndpointId: id,
+                accessControls: [
+                    { groupName: "analysts", permissionLevel: "CAN_USE" },
+                    { groupName: "field-ops", permissionLevel: "CAN_USE" },
+                ],
+            });
+        });
+
+        it("refuses an auto-stop the SQL warehouses API refuses", function () {
+            for (const autoStopMinutes of [5, -1, 2.5]) {
+                assert.throws(
+                    () => new components.PowerBiConnection("ls", { ...base, autoStopMinutes }),
+                    new RegExp(
+                        `autoStopMinutes must be 0 \\(never stop\\) or at least 10, .* \\(got ${autoStopMinutes}\\)`,
+                    ),
+                );
+            }
         });
     });
 });

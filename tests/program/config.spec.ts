@@ -44,6 +44,10 @@ describe("stack config validation", function () {
             environment: "dev",
             project: "lakestream",
         });
+        assert.equal(config.runAs, undefined);
+        assert.deepEqual(config.readers, []);
+        assert.equal(config.databricks.workspaceFolder, "/lakestream/dev");
+        assert.deepEqual(config.powerBi.sqlWarehouse, { clusterSize: "2X-Small", autoStopMinutes: 10 });
     });
 
     it("keeps data on destroy by default when the stack is not ephemeral", function () {
@@ -196,5 +200,104 @@ describe("stack config validation", function () {
             'lakestream:cluster.autoscale and cluster.workers are exclusive: give a fixed worker count or an autoscale range (got {"minWorkers":3,"maxWorkers":2})',
             "lakestream:cluster.autoscale.maxWorkers must be at least minWorkers (3) (got 2)",
         ]);
+    });
+
+    describe("the run-as identity, readers, the code folder and the Power BI warehouse", function () {
+        it("takes a service principal by application id, or a user by user name", function () {
+            const servicePrincipal = parseStackConfig("dev", {
+                ...validConfig(),
+                runAs: { servicePrincipal: "9A3F6C1E-2B7D-4C8E-8F0A-1D2E3F4A5B6C" },
+            });
+            assert.deepEqual(servicePrincipal.runAs, { servicePrincipal: "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c" });
+            const user = parseStackConfig("dev", { ...validConfig(), runAs: { user: "runner@example.com" } });
+            assert.deepEqual(user.runAs, { user: "runner@example.com" });
+        });
+
+        it("runs as the deploying identity with {} or nothing, and refuses both at once or something else", function () {
+            assert.equal(parseStackConfig("dev", { ...validConfig(), runAs: {} }).runAs, undefined);
+            const both =
+                "must name one identity: {servicePrincipal: <application id>} (recommended), {user: <user name>}, or {} for the identity that deploys";
+            assert.deepEqual(
+                problemsOf({
+                    ...validConfig(),
+                    runAs: { servicePrincipal: "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c", user: "a@example.com" },
+                }),
+                [
+                    `lakestream:runAs ${both} (got {"servicePrincipal":"9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c","user":"a@example.com"})`,
+                ],
+            );
+            assert.deepEqual(problemsOf({ ...validConfig(), runAs: { group: "engineers" } }), [
+                "lakestream:runAs.group is not a known setting (allowed: servicePrincipal, user)",
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), runAs: "runner@example.com" }), [
+                'lakestream:runAs must be an object (got "runner@example.com")',
+            ]);
+        });
+
+        it("refuses a service principal that is not an application id, and a user that is not a user name", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), runAs: { servicePrincipal: "lakestream-runner" } }), [
+                'lakestream:runAs.servicePrincipal must be the service principal\'s application id, a GUID such as 8d23ae77-912e-4a19-81e4-b9c3f5cc9349 (got "lakestream-runner")',
+            ]);
+            assert.deepEqual(
+                problemsOf({ ...validConfig(), runAs: { user: "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c" } }),
+                [
+                    'lakestream:runAs.user must be a user name: the e-mail address the user signs in with (got "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c")',
+                ],
+            );
+        });
+
+        it("says what replaced cluster.singleUserName and powerBi.sqlWarehouse.enabled", function () {
+            const raw = validConfig();
+            raw.cluster.singleUserName = "someone@example.com";
+            raw.powerBi = { sqlWarehouse: { enabled: true } };
+            assert.deepEqual(problemsOf(raw), [
+                "lakestream:cluster.singleUserName was replaced by lakestream:runAs ({servicePrincipal: <application id>} or {user: <user name>}), the one identity the job and its compute run as",
+                "lakestream:powerBi.sqlWarehouse.enabled was removed: Power BI always connects through the serverless SQL warehouse; keep clusterSize and autoStopMinutes",
+            ]);
+        });
+
+        it("takes readers as a list of account-level group names", function () {
+            assert.deepEqual(
+                parseStackConfig("dev", { ...validConfig(), readers: ["analysts", "Field Ops"] }).readers,
+                ["analysts", "Field Ops"],
+            );
+        });
+
+        it("refuses readers that are not a list of names, a workspace system group, and a group listed twice", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), readers: "analysts" }), [
+                'lakestream:readers must be an array (got "analysts")',
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), readers: [""] }), [
+                'lakestream:readers[0] must not be empty (got "")',
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), readers: ["analysts", "users", "Analysts"] }), [
+                'lakestream:readers[1] is a workspace-local system group; list account-level groups (grants need them) (got "users")',
+                'lakestream:readers[2] is listed twice (got "Analysts")',
+            ]);
+        });
+
+        it("takes a workspace folder for the code and refuses a relative one", function () {
+            const raw = { ...validConfig(), databricks: { workspaceFolder: "/Teams/data platform/lakestream" } };
+            assert.equal(parseStackConfig("dev", raw).databricks.workspaceFolder, "/Teams/data platform/lakestream");
+            assert.deepEqual(problemsOf({ ...validConfig(), databricks: { workspaceFolder: "lakestream/dev" } }), [
+                'lakestream:databricks.workspaceFolder must be an absolute workspace folder such as /lakestream/dev: letters, digits, dots, dashes, underscores, spaces (got "lakestream/dev")',
+            ]);
+        });
+
+        it("takes the warehouse's size and auto-stop, 0 or at least 10 minutes as the API allows", function () {
+            for (const autoStopMinutes of [0, 10, 1440]) {
+                const raw = { ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes } } };
+                assert.equal(parseStackConfig("dev", raw).powerBi.sqlWarehouse.autoStopMinutes, autoStopMinutes);
+            }
+            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes: 5 } } }), [
+                "lakestream:powerBi.sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10: the SQL warehouses API refuses 1 to 9 (got 5)",
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes: 2000 } } }), [
+                "lakestream:powerBi.sqlWarehouse.autoStopMinutes must be an integer between 0 and 1440 (got 2000)",
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { clusterSize: "Tiny" } } }), [
+                'lakestream:powerBi.sqlWarehouse.clusterSize must be one of "2X-Small", "X-Small", "Small", "Medium", "Large" (got "Tiny")',
+            ]);
+        });
     });
 });

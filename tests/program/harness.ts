@@ -1,6 +1,6 @@
 // Test harness: runs components under the Pulumi mock runtime and records every resource they register.
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, newMockResource } from "../../src/plan/mockCloud";
+import { mockCall, newMockResource, type MockWorkspaceOptions } from "../../src/plan/mockCloud";
 
 export interface RecordedResource {
     type: string;
@@ -8,8 +8,14 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
 }
 
-/** Installs mocks that record each new resource into the returned array (cleared on each call). */
-export async function recordResources(stack = "test"): Promise<RecordedResource[]> {
+/**
+ * Installs mocks that record each new resource into the returned array (cleared on each call); `workspace` says who
+ * deploys and which groups the stand-in workspace can see.
+ */
+export async function recordResources(
+    stack = "test",
+    workspace: MockWorkspaceOptions = {},
+): Promise<RecordedResource[]> {
     const recorded: RecordedResource[] = [];
     await pulumi.runtime.setMocks(
         {
@@ -21,7 +27,7 @@ export async function recordResources(stack = "test"): Promise<RecordedResource[
                 recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
                 return newMockResource(stack, args);
             },
-            call: (args) => mockCall(stack, args),
+            call: (args) => mockCall(stack, args, workspace),
         },
         "lakestream",
         stack,
@@ -33,6 +39,20 @@ export async function recordResources(stack = "test"): Promise<RecordedResource[
 /** The value an output resolves to. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** The error an output fails with; fails the test when the output resolves instead. */
+export async function rejectionOf<T>(output: pulumi.Output<T>): Promise<Error> {
+    // Output.promise() is internal to the SDK but is how an output's failure can be observed at all.
+    const promise = (output as unknown as { promise(): Promise<T> }).promise();
+    const outcome = await promise.then(
+        (value) => ({ resolved: true as const, value }),
+        (error: unknown) => ({ resolved: false as const, error }),
+    );
+    if (outcome.resolved) {
+        throw new Error(`expected the output to fail, it resolved to ${JSON.stringify(outcome.value)}`);
+    }
+    return outcome.error as Error;
 }
 
 /** Waits until every registration the program started has reached the mocks. */
@@ -60,6 +80,7 @@ export function secretValue(value: unknown): unknown {
 
 /** The job inputs the tests read, as the Databricks provider's schema names them. */
 export interface JobInputs {
+    runAs?: { servicePrincipalName?: string; userName?: string };
     maxConcurrentRuns?: number;
     timeoutSeconds?: number;
     continuous?: { pauseStatus?: string };

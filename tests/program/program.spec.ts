@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { planToJson } from "../../src/plan/format";
 import { listStacks, runPlan, type Plan } from "../../src/plan/runPlan";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { JobInputs } from "./harness";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -69,12 +70,16 @@ describe("the program, for every stack", function () {
                 "databricks:index/job:Job",
                 "databricks:index/secretScope:SecretScope",
                 "databricks:index/secret:Secret",
+                "databricks:index/sqlEndpoint:SqlEndpoint",
+                "databricks:index/workspaceBinding:WorkspaceBinding",
+                "databricks:index/directory:Directory",
                 "pulumi:providers:databricks",
             ]) {
                 assert.equal(counts[type], 1, `${stack}: ${type}`);
             }
             assert.equal(counts["azure-native:eventhub:EventHubAuthorizationRule"], 2, stack);
             assert.equal(counts["databricks:index/schema:Schema"], 3, stack);
+            assert.equal(counts["databricks:index/grants:Grants"], 5, `${stack}: catalog, three schemas, volume`);
             assert.equal(counts["databricks:index/notebook:Notebook"], 3, stack);
             const moduleFiles = fs
                 .readdirSync(path.join(root, "notebooks", "medallion"))
@@ -87,7 +92,6 @@ describe("the program, for every stack", function () {
         const dev = plans.get("dev")!;
         const devCounts = countByType(dev);
         assert.equal(devCounts["azure-native:eventhub:ConsumerGroup"], undefined);
-        assert.equal(devCounts["databricks:index/sqlEndpoint:SqlEndpoint"], undefined);
         const devNamespace = dev.resources.find((r) => r.type === "azure-native:eventhub:Namespace")!;
         assert.deepEqual(devNamespace.inputs.sku, { name: "Basic", tier: "Basic", capacity: 1 });
         assert.ok(jobOf(dev).schedule);
@@ -95,8 +99,6 @@ describe("the program, for every stack", function () {
         const prod = plans.get("prod")!;
         const prodCounts = countByType(prod);
         assert.equal(prodCounts["azure-native:eventhub:ConsumerGroup"], 1);
-        assert.equal(prodCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
-        assert.equal(prodCounts["databricks:index/grants:Grants"], 1);
         assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED" });
         const bronzeParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
         assert.equal(bronzeParameters(dev).consumer_group, "$Default");
@@ -200,14 +202,11 @@ describe("the program, for every stack", function () {
             assert.equal(powerBi.table, "weather_summary");
             assert.ok(!/password|token|key/i.test(powerBi.pbids), `${stack}: credentials in the .pbids`);
         }
-        assert.match(
-            (plans.get("dev")!.outputs.powerBi as Record<string, string>).httpPath,
-            /^sql\/protocolv1\/o\/\d+\/[\w-]+$/,
-        );
-        assert.match(
-            (plans.get("prod")!.outputs.powerBi as Record<string, string>).httpPath,
-            /^\/sql\/1\.0\/warehouses\/\w+$/,
-        );
+        // Every stack, dev included: Power BI never targets the streaming compute.
+        for (const [stack, plan] of plans) {
+            const powerBi = plan.outputs.powerBi as Record<string, string>;
+            assert.equal(powerBi.httpPath, `/sql/1.0/warehouses/${String(plan.outputs.sqlWarehouseId)}`, stack);
+        }
     });
 
     it("passes each notebook exactly the widgets it declares", function () {
@@ -227,6 +226,116 @@ describe("the program, for every stack", function () {
                 );
             }
         }
+    });
+});
+
+/** The dev stack with some `lakestream:` keys replaced, evaluated as the stack `variant`. */
+async function planOfDevWith(changes: Record<string, unknown>): Promise<Plan> {
+    const dev = parseYaml(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+    };
+    for (const [key, value] of Object.entries(changes)) {
+        dev.config[`lakestream:${key}`] = value;
+    }
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-variant-")), "Pulumi.variant.yaml");
+    fs.writeFileSync(file, stringifyYaml(dev));
+    return runPlan({ stack: "variant", stackFile: file });
+}
+
+function ofPlan(plan: Plan, type: string) {
+    return plan.resources.filter((resource) => resource.type === type);
+}
+
+/** Principals of every grant in the plan, with the securable each is on. */
+function grantsOf(plan: Plan): { on: string; principal: string; privileges: string[] }[] {
+    return ofPlan(plan, "databricks:index/grants:Grants").flatMap((grants) => {
+        const { grants: entries, ...securable } = grants.inputs as Record<string, unknown>;
+        const on = Object.values(securable).map(String).join();
+        return (entries as { principal: string; privileges: string[] }[]).map((entry) => ({ on, ...entry }));
+    });
+}
+
+describe("who runs the pipeline and who reads it", function () {
+    const appId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+
+    for (const [way, runAs, expected] of [
+        ["nothing configured: the deploying identity", undefined, { userName: "deployer@example.com" }],
+        ["a service principal", { servicePrincipal: appId }, { servicePrincipalName: appId }],
+        ["a user", { user: "runner@example.com" }, { userName: "runner@example.com" }],
+    ] as const) {
+        it(`runs the job and its compute as one identity with ${way}`, async function () {
+            const plan = await planOfDevWith(runAs === undefined ? {} : { runAs });
+            const name = Object.values(expected)[0];
+            assert.deepEqual(jobOf(plan).runAs, expected);
+            const [cluster] = ofPlan(plan, "databricks:index/cluster:Cluster");
+            assert.equal(cluster.inputs.singleUserName, name);
+            assert.deepEqual(plan.outputs.runAsIdentity, {
+                kind: "servicePrincipalName" in expected ? "servicePrincipal" : "user",
+                name,
+            });
+            for (const grant of grantsOf(plan)) {
+                assert.equal(grant.principal, name, `only the run-as identity is granted anything (${grant.on})`);
+            }
+            const [folder] = ofPlan(plan, "databricks:index/permissions:Permissions").filter(
+                (permissions) => permissions.inputs.directoryPath !== undefined,
+            );
+            assert.deepEqual(folder.inputs.accessControls, [{ ...expected, permissionLevel: "CAN_MANAGE" }]);
+            const acls = ofPlan(plan, "databricks:index/secretAcl:SecretAcl").map((acl) => acl.inputs);
+            assert.deepEqual(
+                acls,
+                runAs === undefined ? [] : [{ scope: "lakestream-variant", principal: name, permission: "READ" }],
+            );
+        });
+    }
+
+    it("gives readers USE_CATALOG and gold only, and the warehouse, in every stack that has them", async function () {
+        const prod = await runPlan({ stack: "prod" });
+        const readerGrants = grantsOf(prod).filter((grant) => grant.principal === "analysts");
+        assert.deepEqual(readerGrants, [
+            { on: "lakestream_prod", principal: "analysts", privileges: ["USE_CATALOG"] },
+            { on: "lakestream_prod.gold", principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"] },
+        ]);
+        const [warehouse] = ofPlan(prod, "databricks:index/permissions:Permissions").filter(
+            (permissions) => permissions.inputs.sqlEndpointId !== undefined,
+        );
+        assert.deepEqual(warehouse.inputs, {
+            sqlEndpointId: prod.outputs.sqlWarehouseId,
+            accessControls: [{ groupName: "analysts", permissionLevel: "CAN_USE" }],
+        });
+    });
+
+    it("binds each stack's isolated catalog to its own workspace", async function () {
+        for (const stack of ["dev", "prod"]) {
+            const plan = await runPlan({ stack });
+            const [catalog] = ofPlan(plan, "databricks:index/catalog:Catalog");
+            assert.equal(catalog.inputs.isolationMode, "ISOLATED", stack);
+            const [binding] = ofPlan(plan, "databricks:index/workspaceBinding:WorkspaceBinding");
+            const workspaceId = /adb-(\d+)\./.exec(String(plan.outputs.workspaceUrl))![1];
+            assert.deepEqual(binding.inputs, {
+                securableName: catalog.inputs.name,
+                securableType: "catalog",
+                workspaceId,
+                bindingType: "BINDING_TYPE_READ_WRITE",
+            });
+        }
+    });
+
+    it("assigns the service principal and readers to a workspace it creates, and only checks an existing one", async function () {
+        const created = await planOfDevWith({ runAs: { servicePrincipal: appId }, readers: ["analysts"] });
+        assert.deepEqual(
+            ofPlan(created, "databricks:index/permissionAssignment:PermissionAssignment").map((a) => a.inputs),
+            [
+                { servicePrincipalName: appId, permissions: ["USER"] },
+                { groupName: "analysts", permissions: ["USER"] },
+            ],
+        );
+        const existing = await planOfDevWith({
+            runAs: { servicePrincipal: appId },
+            readers: ["analysts"],
+            databricks: { workspaceUrl: "https://adb-1234567890123456.7.azuredatabricks.net" },
+        });
+        assert.equal(ofPlan(existing, "databricks:index/permissionAssignment:PermissionAssignment").length, 0);
+        assert.ok(grantsOf(existing).some((grant) => grant.principal === "analysts"));
     });
 });
 
@@ -274,6 +383,7 @@ describe("npm run plan", function () {
                 "  lakestream:cluster: { autoterminationMinutes: 10, workers: 0 }",
                 "  lakestream:job: {}",
                 "  lakestream:powerBi: {}",
+                "  lakestream:runAs: {}",
             ].join("\n"),
         );
         const result = plan("--stack-file", file);

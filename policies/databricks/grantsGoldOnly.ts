@@ -1,0 +1,205 @@
+// Keeps everyone but the job's run-as identity out of bronze, silver and the quarantine: others may read gold only.
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { settingsOf } from "../lib/config";
+import { asString, elementsOf, isRecord, isUnknown, known, Unknown, type MaybeUnknown } from "../lib/read";
+import { ResourceTypes } from "../lib/types";
+
+const configSchema: PolicyConfigSchema = {
+    properties: {
+        goldSchema: {
+            type: "string",
+            default: "gold",
+            description: "Name of the schema readers may see.",
+        },
+        catalogPrivileges: {
+            type: "array",
+            items: { type: "string" },
+            default: ["USE_CATALOG"],
+            description: "Privileges others may hold on the catalog itself (USE_CATALOG is needed to reach gold).",
+        },
+        goldPrivileges: {
+            type: "array",
+            items: { type: "string" },
+            default: ["USE_SCHEMA", "SELECT"],
+            description: "Privileges others may hold on the gold schema and the tables in it.",
+        },
+        exemptPrincipals: {
+            type: "array",
+            items: { type: "string" },
+            default: [],
+            description: "Principals this stack lets reach further than gold (a documented exception).",
+        },
+    },
+};
+
+interface Settings {
+    goldSchema: string;
+    catalogPrivileges: string[];
+    goldPrivileges: string[];
+    exemptPrincipals: string[];
+}
+
+/** Securable kinds whose grants can reach data, as the Grants and Grant resources name them. */
+const objectKeys = ["table", "volume", "function", "model"] as const;
+const otherKeys = [
+    "metastore",
+    "externalLocation",
+    "storageCredential",
+    "credential",
+    "share",
+    "recipient",
+    "foreignConnection",
+    "pipeline",
+] as const;
+
+/** What a grant resource is on: the catalog, a schema by name, an object in a schema, or anything else. */
+type Target =
+    | { kind: "catalog"; label: string }
+    | { kind: "schema"; schema: string; label: string }
+    | { kind: "other"; label: string };
+
+/** The name of a schema the grant depends on (its `name` input), when the securable's own name is not known yet. */
+function schemaNameFromDependencies(grant: PolicyResource): string | undefined {
+    for (const dependency of grant.dependencies) {
+        if (dependency.type === ResourceTypes.schema) {
+            const name = known(() => asString(dependency.props.name));
+            return isUnknown(name) ? undefined : name;
+        }
+        if (dependency.type === ResourceTypes.volume) {
+            const name = known(() => asString(dependency.props.schemaName));
+            return isUnknown(name) ? undefined : name;
+        }
+    }
+    return undefined;
+}
+
+function targetOf(grant: PolicyResource): MaybeUnknown<Target> | undefined {
+    const value = (key: string) => known(() => grant.props[key] as unknown);
+    const catalog = value("catalog");
+    if (catalog !== undefined) {
+        return { kind: "catalog", label: isUnknown(catalog) ? "the catalog" : `catalog ${String(catalog)}` };
+    }
+    const schema = value("schema");
+    if (schema !== undefined) {
+        // catalog.schema; unknown before the schema exists, then its name comes from the Schema it depends on.
+        const name = isUnknown(schema) ? schemaNameFromDependencies(grant) : String(schema).split(".").pop();
+        return name === undefined
+            ? Unknown
+            : { kind: "schema", schema: name, label: `schema ${isUnknown(schema) ? name : String(schema)}` };
+    }
+    for (const key of objectKeys) {
+        const object = value(key);
+        if (object !== undefined) {
+            // catalog.schema.object
+            const name = isUnknown(object) ? schemaNameFromDependencies(grant) : String(object).split(".")[1];
+            return name === undefined
+                ? Unknown
+                : {
+                      kind: "schema",
+                      schema: name,
+                      label: `${key} ${isUnknown(object) ? `in ${name}` : String(object)}`,
+                  };
+        }
+    }
+    for (const key of otherKeys) {
+        const other = value(key);
+        if (other !== undefined) {
+            return { kind: "other", label: isUnknown(other) ? key : `${key} ${String(other)}` };
+        }
+    }
+    return undefined;
+}
+
+/** The principal and privileges of each entry of a Grants (list) or a Grant (one principal). */
+interface Entry {
+    principal: MaybeUnknown<string>;
+    privileges: MaybeUnknown<string[]>;
+}
+
+function entriesOf(grant: PolicyResource): Entry[] {
+    const read = (entry: Record<string, unknown>): Entry => ({
+        principal: known((): string => asString(entry.principal) ?? ""),
+        privileges: ((): MaybeUnknown<string[]> => {
+            const list = elementsOf(() => entry.privileges);
+            if (isUnknown(list) || list.some(isUnknown)) {
+                return Unknown;
+            }
+            return list.filter((item): item is string => typeof item === "string");
+        })(),
+    });
+    if (grant.type === ResourceTypes.grant) {
+        return [read(grant.props)];
+    }
+    const list = elementsOf(() => grant.props.grants);
+    if (isUnknown(list)) {
+        return [];
+    }
+    return list.filter(isRecord).map(read);
+}
+
+/** Who the stack's jobs run as, lower-cased; Unknown when a job's identity is not known yet (preview). */
+function runAsPrincipals(resources: PolicyResource[]): MaybeUnknown<Set<string>> {
+    const principals = new Set<string>();
+    for (const job of resources.filter((resource) => resource.type === ResourceTypes.job)) {
+        const runAs = known(() => job.props.runAs as unknown);
+        if (isUnknown(runAs)) {
+            return Unknown;
+        }
+        for (const key of ["servicePrincipalName", "userName"]) {
+            const name = known(() => (isRecord(runAs) ? asString(runAs[key]) : undefined));
+            if (isUnknown(name)) {
+                return Unknown;
+            }
+            if (name !== undefined) {
+                principals.add(name.toLowerCase());
+            }
+        }
+    }
+    return principals;
+}
+
+export const grantsGoldOnly: StackValidationPolicy = {
+    name: "databricks-grants-gold-only",
+    description: "Unity Catalog grants to anyone but the job's run-as identity reach no further than the gold schema.",
+    configSchema,
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateStack: (args, reportViolation) => {
+        const settings = settingsOf<Settings>(args, configSchema);
+        const runAs = runAsPrincipals(args.resources);
+        if (isUnknown(runAs)) {
+            return;
+        }
+        const exempt = new Set(settings.exemptPrincipals.map((principal) => principal.toLowerCase()));
+        const grantTypes: string[] = [ResourceTypes.grants, ResourceTypes.grant];
+        for (const grant of args.resources.filter((resource) => grantTypes.includes(resource.type))) {
+            const target = targetOf(grant);
+            if (target === undefined || isUnknown(target)) {
+                continue;
+            }
+            const allowed =
+                target.kind === "catalog"
+                    ? settings.catalogPrivileges
+                    : target.kind === "schema" && target.schema === settings.goldSchema
+                      ? settings.goldPrivileges
+                      : [];
+            for (const { principal, privileges } of entriesOf(grant)) {
+                if (isUnknown(principal) || isUnknown(privileges) || principal === "") {
+                    continue;
+                }
+                if (runAs.has(principal.toLowerCase()) || exempt.has(principal.toLowerCase())) {
+                    continue;
+                }
+                const beyond = privileges.filter((privilege) => !allowed.includes(privilege.toUpperCase()));
+                if (beyond.length > 0) {
+                    reportViolation(
+                        `Found ${principal} granted ${beyond.join(", ")} on ${target.label}; allowed for anyone but ` +
+                            `the run-as identity: ${settings.catalogPrivileges.join(", ")} on the catalog and ` +
+                            `${settings.goldPrivileges.join(", ")} on the ${settings.goldSchema} schema.`,
+                        grant.urn,
+                    );
+                }
+            }
+        }
+    },
+};
