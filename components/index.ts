@@ -1,6 +1,7 @@
 // The lakestream components, one per file, re-exported for the program and the tests.
 export * from "./eventHubsIngest";
 export * from "./databricksWorkspace";
+export * from "./catalogStorage";
 export * from "./medallionCatalog";
 export * from "./streamingCluster";
 export * from "./medallionJob";

@@ -11,8 +11,11 @@ export interface CatalogGrant {
 
 export interface MedallionCatalogArgs {
     /** Catalog name, unique in the metastore. */
-    catalogName: pulumi.Input<string>;
-    /** Managed storage location, needed when the metastore has no root storage. Defaults to the metastore's. */
+    catalogName: string;
+    /**
+     * Managed storage location, under an external location; a metastore created by automatic enablement has no
+     * root storage, and `CREATE CATALOG` without one fails. Defaults to the metastore's root storage.
+     */
     storageRoot?: pulumi.Input<string>;
     /** Let `pulumi destroy` drop the catalog and schemas with their tables and checkpoints. Defaults to false. */
     forceDestroy?: boolean;
@@ -21,6 +24,11 @@ export interface MedallionCatalogArgs {
      * destroyed, instead of deleting them. Defaults to false.
      */
     keepOnDestroy?: boolean;
+    /**
+     * Adopt the catalog, schemas and volume an earlier deployment kept (`import` by name) instead of creating them.
+     * Defaults to false.
+     */
+    adoptExisting?: boolean;
     /** Privileges to grant on the catalog. Defaults to none. */
     grants?: CatalogGrant[];
     /** Owner, recorded as a catalog property. Defaults to none. */
@@ -46,8 +54,13 @@ export class MedallionCatalog extends pulumi.ComponentResource {
         if (forceDestroy && args.keepOnDestroy) {
             throw new pulumi.ResourceError("forceDestroy and keepOnDestroy contradict each other: choose one", this);
         }
-        // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included.
-        const dataOptions: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: args.keepOnDestroy ?? false };
+        // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included; a later
+        // deployment adopts it by the ids the Databricks provider uses: the full name.
+        const dataOptions = (fullName: string): pulumi.CustomResourceOptions => ({
+            parent: this,
+            retainOnDelete: args.keepOnDestroy ?? false,
+            ...(args.adoptExisting === true ? { import: fullName } : {}),
+        });
         const catalog = new databricks.Catalog(
             `${name}-catalog`,
             {
@@ -57,7 +70,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 comment: "Weather events landed by the lakestream medallion job",
                 properties: args.owner !== undefined ? { owner: args.owner } : undefined,
             },
-            dataOptions,
+            dataOptions(args.catalogName),
         );
 
         const schemas = Object.fromEntries(
@@ -66,7 +79,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 new databricks.Schema(
                     `${name}-${layer}`,
                     { catalogName: catalog.name, name: layer, forceDestroy, comment: `${layer} layer` },
-                    dataOptions,
+                    dataOptions(`${args.catalogName}.${layer}`),
                 ),
             ]),
         ) as Record<MedallionLayer, databricks.Schema>;
@@ -81,7 +94,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 volumeType: "MANAGED",
                 comment: "Structured Streaming checkpoints of the medallion job",
             },
-            dataOptions,
+            dataOptions(`${args.catalogName}.bronze.checkpoints`),
         );
 
         const grants = args.grants ?? [];

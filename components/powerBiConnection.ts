@@ -19,7 +19,7 @@ export interface PowerBiConnectionArgs {
     sqlWarehouse?: {
         /** Warehouse size. Defaults to "2X-Small". */
         clusterSize?: string;
-        /** Idle minutes before the warehouse stops. Defaults to 10. */
+        /** Idle minutes before the warehouse stops: 0 (never) or at least 10, as the API requires. Defaults to 10. */
         autoStopMinutes?: number;
         /** Tags of the warehouse. Defaults to none. */
         tags?: Record<string, string>;
@@ -57,21 +57,28 @@ export class PowerBiConnection extends pulumi.ComponentResource {
     public readonly table: pulumi.Output<string>;
     /** The .pbids document as JSON text. */
     public readonly pbids: pulumi.Output<string>;
-    /** Id of the SQL warehouse, when there is one. */
-    public readonly sqlWarehouseId: pulumi.Output<string | undefined>;
+    /** Id of the SQL warehouse; undefined without one, so that no output is exported without a value. */
+    public readonly sqlWarehouseId?: pulumi.Output<string>;
 
     constructor(name: string, args: PowerBiConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:reporting:PowerBiConnection", name, {}, opts);
 
         let httpPath: pulumi.Output<string>;
         if (args.sqlWarehouse !== undefined) {
+            const autoStopMinutes = args.sqlWarehouse.autoStopMinutes ?? 10;
+            if (!Number.isInteger(autoStopMinutes) || (autoStopMinutes !== 0 && autoStopMinutes < 10)) {
+                throw new pulumi.ResourceError(
+                    `sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10 (got ${autoStopMinutes})`,
+                    this,
+                );
+            }
             const warehouse = new databricks.SqlEndpoint(
                 `${name}-warehouse`,
                 {
                     name,
                     clusterSize: args.sqlWarehouse.clusterSize ?? "2X-Small",
                     // A stopped serverless warehouse starts in seconds; DirectQuery against a stopped cluster waits minutes.
-                    autoStopMins: args.sqlWarehouse.autoStopMinutes ?? 10,
+                    autoStopMins: autoStopMinutes,
                     enableServerlessCompute: true,
                     warehouseType: "PRO",
                     minNumClusters: 1,
@@ -89,7 +96,6 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             this.sqlWarehouseId = warehouse.id;
         } else {
             httpPath = pulumi.interpolate`sql/protocolv1/o/${args.workspaceId}/${args.clusterId}`;
-            this.sqlWarehouseId = pulumi.output(undefined);
         }
 
         this.host = pulumi.output(args.workspaceHost);
@@ -107,7 +113,7 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             schema: this.schema,
             table: this.table,
             pbids: this.pbids,
-            sqlWarehouseId: this.sqlWarehouseId,
+            ...(this.sqlWarehouseId !== undefined ? { sqlWarehouseId: this.sqlWarehouseId } : {}),
         });
     }
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { ExitCode, UsageError } from "../shared/cli";
 import { formatPlanText, planToJson, type PlanJson } from "../plan/format";
-import { listStacks, runPlan, stackNameOfFile, type Plan } from "../plan/runPlan";
+import { listStacks, runPlan, stackNameOfFile, type Plan, type PlanMode } from "../plan/runPlan";
 import { PolicyAnalyzer, type PackInfo, type PolicyViolation } from "./analyzer";
 import { readPolicyConfigFile, type PolicyConfigFile } from "./policyConfig";
 
@@ -14,6 +14,8 @@ export interface GateOptions {
     stackFile?: string;
     /** Policy config file to use instead of policies/config/<stack>.json. */
     policyConfig?: string;
+    /** Which preview to check: nothing exists yet, or everything does. Defaults to "first-deploy". */
+    mode?: PlanMode;
     json?: boolean;
     /** Folder with Pulumi.yaml and the stack files. Defaults to this repository's root. */
     projectDir?: string;
@@ -66,12 +68,18 @@ export async function checkStack(options: {
     stackFile?: string;
     policyConfig?: string;
     projectDir?: string;
+    mode?: PlanMode;
 }): Promise<StackVerdict> {
     // Read the policy config before planning, so a bad file is reported without waiting for the plan.
     const { config, source } = policyConfigFor(options.stack, options.policyConfig);
     const analyzer = PolicyAnalyzer.get();
     const pack = await analyzer.info();
-    const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
+    const plan = await runPlan({
+        stack: options.stack,
+        stackFile: options.stackFile,
+        projectDir: options.projectDir,
+        mode: options.mode,
+    });
     await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
     // Planned resources have the analyzer's shape; fields the plan records (protect, parent, provider, dependencies,
     // additionalSecretOutputs) reach the policies as the engine would send them, and what it omits stays absent.
@@ -176,7 +184,8 @@ async function runAllStacks(options: GateOptions, write: (text: string) => void)
             const mandatory = verdict.violations.filter((v) => v.enforcementLevel === "mandatory").length;
             summary.push(
                 `    ${verdict.ok ? "✅" : "❌"} ${stack.padEnd(12)} ${verdict.plan.resources.length} resources, ` +
-                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory (config: ${verdict.policyConfig})`,
+                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory ` +
+                    `(${verdict.plan.mode}, config: ${verdict.policyConfig})`,
             );
         } catch (error) {
             if (!(error instanceof UsageError)) {

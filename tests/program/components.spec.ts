@@ -349,16 +349,16 @@ describe("components", function () {
         it("creates a serverless warehouse with auto-stop and points DirectQuery at it", async function () {
             const connection = new components.PowerBiConnection("ls", {
                 ...base,
-                sqlWarehouse: { autoStopMinutes: 5, tags: { owner: "o" } },
+                sqlWarehouse: { autoStopMinutes: 15, tags: { owner: "o" } },
             });
             const httpPath = await valueOf(connection.httpPath);
             await settle();
             const [warehouse] = ofType(recorded, "databricks:index/sqlEndpoint:SqlEndpoint");
-            assert.equal(warehouse.inputs.autoStopMins, 5);
+            assert.equal(warehouse.inputs.autoStopMins, 15);
             assert.equal(warehouse.inputs.enableServerlessCompute, true);
             assert.deepEqual(warehouse.inputs.tags, { customTags: [{ key: "owner", value: "o" }] });
             assert.match(httpPath, /^\/sql\/1\.0\/warehouses\/[0-9a-f]{16}$/);
-            assert.equal(await valueOf(connection.sqlWarehouseId), httpPath.split("/").pop());
+            assert.equal(await valueOf(connection.sqlWarehouseId!), httpPath.split("/").pop());
         });
     });
 });
