@@ -5,10 +5,12 @@ import { ephemeralForceDestroy } from "./cleanup/ephemeralForceDestroy";
 import { jobNoUnpausedContinuous } from "./cleanup/jobNoUnpausedContinuous";
 import { jobSingleConcurrentRun } from "./cleanup/jobSingleConcurrentRun";
 import { jobTimeout } from "./cleanup/jobTimeout";
+import { catalogManagedLocation } from "./databricks/catalogManagedLocation";
 import { clusterAllowedRuntime } from "./databricks/clusterAllowedRuntime";
 import { clusterAutoTermination } from "./databricks/clusterAutoTermination";
 import { clusterMaxWorkers } from "./databricks/clusterMaxWorkers";
 import { clusterRequiredTags } from "./databricks/clusterRequiredTags";
+import { clusterRuntimeEndOfSupport } from "./databricks/clusterRuntimeEndOfSupport";
 import { clusterSingleUserForEventHubs } from "./databricks/clusterSingleUserForEventHubs";
 import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
@@ -40,9 +42,11 @@ export const policies = [
     clusterAutoTermination,
     clusterMaxWorkers,
     clusterAllowedRuntime,
+    clusterRuntimeEndOfSupport,
     clusterSingleUserForEventHubs,
     clusterRequiredTags,
     sqlWarehouseAutoStop,
+    catalogManagedLocation,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,
