@@ -52,6 +52,7 @@ describe("policy gate", () => {
         assert.deepEqual(broken, [
             "cleanup-ephemeral-force-destroy",
             "cleanup-job-no-unpaused-continuous",
+            "databricks-catalog-managed-location",
             "databricks-cluster-auto-termination",
             "databricks-cluster-max-workers",
             "eventhubs-namespace-allowed-tier",
@@ -104,6 +105,6 @@ describe("policy gate", () => {
     it("exits 2 for an unknown flag", async () => {
         const { code, stderr } = await gateCli(["--stacks", "dev"]);
         assert.equal(code, 2);
-        assert.match(stderr, /allowed flags: --stack, --stack-file, --policy-config, --json, --help/);
+        assert.match(stderr, /allowed flags: --stack, --stack-file, --policy-config, --mode, --json, --help/);
     });
 });

@@ -119,13 +119,14 @@ describe("stack config validation", function () {
     });
 
     it("refuses a runtime that is not an LTS Scala 2.12 image", function () {
-        for (const sparkVersion of ["17.3.x-scala2.13", "15.3.x-scala2.12", "16.4.x-scala2.13"]) {
+        // 12.2 and 13.3 LTS have reached their end of support; 17.3 LTS has no Scala 2.12 image.
+        for (const sparkVersion of ["17.3.x-scala2.13", "15.3.x-scala2.12", "16.4.x-scala2.13", "12.2.x-scala2.12", "13.3.x-scala2.12"]) {
             const raw = validConfig();
             raw.cluster.sparkVersion = sparkVersion;
             const [problem] = problemsOf(raw);
             assert.equal(
                 problem,
-                `lakestream:cluster.sparkVersion must be one of "12.2.x-scala2.12", "13.3.x-scala2.12", "14.3.x-scala2.12", "15.4.x-scala2.12", "16.4.x-scala2.12" (got "${sparkVersion}")`,
+                `lakestream:cluster.sparkVersion must be one of "14.3.x-scala2.12", "15.4.x-scala2.12", "16.4.x-scala2.12" (got "${sparkVersion}")`,
             );
         }
     });
@@ -136,7 +137,7 @@ describe("stack config validation", function () {
         raw.cluster.autoTerminationMinutes = 10;
         assert.deepEqual(problemsOf(raw), [
             "lakestream:cluster.autoTerminationMinutes is not a known setting (allowed: autoterminationMinutes, workers, autoscale, sparkVersion, nodeType, singleUserName)",
-            "lakestream:eventHub is not a known setting (allowed: azure-native:location, owner, environment, ephemeral, resourceGroupName, eventHubs, databricks, catalog, cluster, job, powerBi)",
+            "lakestream:eventHub is not a known setting (allowed: azure-native:location, azure-native:subscriptionId, owner, environment, ephemeral, adoptData, resourceGroupName, eventHubs, databricks, catalog, cluster, job, powerBi)",
         ]);
     });
 
