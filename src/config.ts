@@ -239,20 +239,20 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             message: "must not be $Default, which every hub already has",
         });
     }
-    if (hubs.autoInflate === true && sku !== "Standard") {
+    if (isTrue(hubs.autoInflate) && sku !== "Standard") {
         problems.push({
             path: ["eventHubs", "autoInflate"],
             message: `is only available on the Standard tier (sku is ${String(sku)})`,
         });
     }
-    if (hubs.maximumThroughputUnits !== undefined && hubs.autoInflate !== true) {
+    if (hubs.maximumThroughputUnits !== undefined && !isTrue(hubs.autoInflate)) {
         problems.push({
             path: ["eventHubs", "maximumThroughputUnits"],
             message: "is only meaningful with autoInflate: true",
         });
     }
     if (
-        hubs.autoInflate === true &&
+        isTrue(hubs.autoInflate) &&
         typeof hubs.throughputUnits === "number" &&
         !(typeof hubs.maximumThroughputUnits === "number" && hubs.maximumThroughputUnits >= hubs.throughputUnits)
     ) {

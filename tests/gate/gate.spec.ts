@@ -30,9 +30,15 @@ async function gateCli(args: string[]) {
 }
 
 describe("policy gate", () => {
-    for (const stack of ["dev", "prod"]) {
-        it(`passes the committed ${stack} stack with policies/config/${stack}.json`, async () => {
-            const { code, report } = await gateJson({ stack });
+    for (const [stack, mode] of [
+        ["dev", "first-deploy"],
+        ["dev", "update"],
+        ["prod", "first-deploy"],
+        ["prod", "update"],
+    ] as const) {
+        it(`passes the committed ${stack} stack with policies/config/${stack}.json (${mode})`, async () => {
+            const { code, report } = await gateJson({ stack, mode });
+            assert.equal(report.mode, mode);
             const mandatory = report.violations.filter((violation) => violation.enforcementLevel === "mandatory");
             assert.deepEqual(mandatory, []);
             assert.equal(report.ok, true);
@@ -77,8 +83,8 @@ describe("policy gate", () => {
     });
 
     it("checks every Pulumi.*.yaml of the project without --stack and summarises", async () => {
-        const { code, stdout } = await gateCli([]);
-        assert.match(stdout, /Summary:\n.* dev .*\n.* prod /);
+        const { code, stdout } = await gateCli(["--mode", "update"]);
+        assert.match(stdout, /Summary:\n.* dev .*\(update, .*\n.* prod .*\(update, /);
         assert.equal(code, 0);
     });
 

@@ -6,6 +6,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** The `import` option: the id of an existing resource to adopt. */
+    importId?: string;
 }
 
 /** Installs mocks that record each new resource into the returned array (cleared on each call). */
@@ -18,7 +20,12 @@ export async function recordResources(stack = "test"): Promise<RecordedResource[
                 if (args.custom === false) {
                     return { id: `${args.name}-id`, state: {} };
                 }
-                recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+                recorded.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs as Record<string, unknown>,
+                    importId: args.id || undefined,
+                });
                 return newMockResource(stack, args);
             },
             call: (args) => mockCall(stack, args),
