@@ -42,7 +42,7 @@ export const catalogManagedLocation: ResourceValidationPolicy = {
         }
         if (storageRoot === undefined || storageRoot.trim() === "") {
             reportViolation(
-                "Found a catalog without storageRoot; CREATE CATALOG then fails with \"Metastore storage root URL does " +
+                'Found a catalog without storageRoot; CREATE CATALOG then fails with "Metastore storage root URL does ' +
                     'not exist" on a metastore without root storage. Let the stack create its storage (access ' +
                     "connector, ADLS Gen2 account, storage credential, external location), or set " +
                     "lakestream:catalog.storageRoot or lakestream:catalog.externalLocation.",

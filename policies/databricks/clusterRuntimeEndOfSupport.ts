@@ -48,7 +48,9 @@ export const clusterRuntimeEndOfSupport: ResourceValidationPolicy = {
             }
             const ends = Date.parse(`${endOfSupport[version]}T00:00:00Z`);
             if (Number.isNaN(ends)) {
-                reportViolation(`Found end of support "${endOfSupport[version]}" for "${version}"; write it as YYYY-MM-DD.`);
+                reportViolation(
+                    `Found end of support "${endOfSupport[version]}" for "${version}"; write it as YYYY-MM-DD.`,
+                );
                 continue;
             }
             const daysLeft = Math.ceil((ends - Date.now()) / dayMs);

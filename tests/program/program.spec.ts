@@ -413,7 +413,7 @@ describe("adopting kept data, and an existing location instead of the chain", fu
         let text = prodSettings.replace(/^config:\n/m, `config:\n${extra.map((line) => `  ${line}\n`).join("")}`);
         if (catalog !== undefined) {
             text = text.replace(
-                /  lakestream:catalog:\n/,
+                / {2}lakestream:catalog:\n/,
                 `  lakestream:catalog:\n${catalog.map((line) => `    ${line}\n`).join("")}`,
             );
         }
