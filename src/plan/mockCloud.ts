@@ -71,7 +71,9 @@ export function newMockResource(
         }
         return { id: "", state: previewState(args.type, inputs) };
     }
-    return existingResource(stack, args);
+    const existing = existingResource(stack, args);
+    // An imported resource keeps the id it was imported by.
+    return args.id ? { ...existing, id: args.id } : existing;
 }
 
 /** A resource being created: its inputs, with the outputs the provider computes inside them unknown. */
