@@ -12,7 +12,11 @@ Without --stack or --stack-file, checks every Pulumi.<stack>.yaml of the project
 --mode first-deploy (the default) checks the preview of a stack where nothing exists yet, as a first
 \`pulumi preview\` sends it to the policies (ids, computed outputs and workspace look-ups unknown); --mode update
 checks a stack that exists.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input (unknown stack, invalid config, bad flag).`;
+The report names every policy the config disables or turns advisory relative to the pack's defaults. A mandatory
+policy may be disabled only with a waiver in the policy config: "<policy>": { "enforcementLevel": "disabled",
+"waiver": { "reason": "why, and until when" } }.
+Exit codes: 0 no mandatory violation, 1 a mandatory violation or a mandatory policy disabled without a waiver,
+2 bad input (unknown stack, invalid config or waiver, bad flag).`;
 
 runMain(async () => {
     const flags = parseFlags(
