@@ -1,7 +1,9 @@
 // Composition root of the lakestream platform: reads and validates the stack config once, then wires the components.
 import * as pulumi from "@pulumi/pulumi";
+import * as databricks from "@pulumi/databricks";
 import { parseStackConfig, rawConfigFromPulumi } from "./src/config";
 import {
+    CatalogStorage,
     DatabricksWorkspace,
     EventHubsIngest,
     MedallionCatalog,
@@ -52,14 +54,51 @@ const access = new WorkspaceAccess(
 );
 /** The one identity the job and every compute it uses run as; pass it to anything that runs pipeline code. */
 const runAs: RunAsIdentity = access.runAs;
+// Data a production stack keeps when destroyed, and adopts again on the next deployment.
+const keepData = !config.ephemeral && !config.catalog.forceDestroy;
+const storageSource = config.catalog.storage;
+let catalogStorage: CatalogStorage | undefined;
+let storageRoot: pulumi.Output<string> | undefined;
+if (storageSource.kind === "create") {
+    catalogStorage = new CatalogStorage(
+        prefix,
+        {
+            location: config.location,
+            resourceGroupName: config.resourceGroupName,
+            storageAccountName: storageSource.storageAccountName,
+            unityCatalogName: config.catalog.name,
+            forceDestroy: config.catalog.forceDestroy,
+            keepOnDestroy: keepData,
+            adoptFromSubscription: config.adoptData ? config.subscriptionId : undefined,
+            tags: config.tags,
+        },
+        onWorkspace,
+    );
+    storageRoot = pulumi.interpolate`${catalogStorage.url}${config.catalog.name}`;
+} else if (storageSource.kind === "externalLocation") {
+    // The look-up goes through the workspace's provider: depending on it keeps a first preview from reading "nothing".
+    const existing = databricks.getExternalLocationOutput(
+        { name: storageSource.externalLocationName },
+        { provider: workspace.provider, dependsOn: [workspace.provider] },
+    );
+    storageRoot = existing.externalLocationInfo.apply((info) => {
+        if (info?.url === undefined) {
+            throw new Error(`external location "${storageSource.externalLocationName}" has no URL`);
+        }
+        return `${info.url.replace(/\/+$/, "")}/${config.catalog.name}`;
+    });
+} else if (storageSource.kind === "storageRoot") {
+    storageRoot = pulumi.output(storageSource.storageRoot);
+}
 
 const catalog = new MedallionCatalog(
     prefix,
     {
         catalogName: config.catalog.name,
-        storageRoot: config.catalog.storageRoot,
+        storageRoot,
         forceDestroy: config.catalog.forceDestroy,
-        keepOnDestroy: !config.ephemeral && !config.catalog.forceDestroy,
+        keepOnDestroy: keepData,
+        adoptExisting: config.adoptData,
         runAs,
         readerGroups: access.readerGroups,
         grants: config.catalog.grants,
@@ -124,28 +163,40 @@ const powerBiConnection = new PowerBiConnection(
     onWorkspace,
 );
 
-export const resourceGroupName = ingest.resourceGroupName;
-export const eventHubsNamespace = ingest.namespaceName;
-export const eventHubsFullyQualifiedNamespace = ingest.fullyQualifiedNamespace;
-export const eventHubName = ingest.hubName;
-export const eventHubsConsumerGroup = ingest.consumerGroupName;
-export const sendConnectionString = ingest.sendConnectionString;
-export const listenConnectionString = ingest.listenConnectionString;
-export const workspaceUrl = workspace.workspaceUrl;
-export const clusterId = cluster.clusterId;
-export const jobId = job.jobId;
-export const jobUrl = job.jobUrl;
-export const catalogName = catalog.catalogName;
-export const checkpointVolumePath = catalog.checkpointVolumePath;
-export const workspaceFolder = job.workspaceFolder;
-export const runAsIdentity = { kind: runAs.kind, name: runAs.name };
-export const readers = config.readers;
-export const sqlWarehouseId = powerBiConnection.sqlWarehouseId;
-export const powerBi = {
-    host: powerBiConnection.host,
-    httpPath: powerBiConnection.httpPath,
-    catalog: powerBiConnection.catalog,
-    schema: powerBiConnection.schema,
-    table: powerBiConnection.table,
-    pbids: powerBiConnection.pbids,
+// One object, so that an output the stack does not have is absent rather than undefined (which the engine warns
+// about and drops).
+export = {
+    resourceGroupName: ingest.resourceGroupName,
+    eventHubsNamespace: ingest.namespaceName,
+    eventHubsFullyQualifiedNamespace: ingest.fullyQualifiedNamespace,
+    eventHubName: ingest.hubName,
+    eventHubsConsumerGroup: ingest.consumerGroupName,
+    sendConnectionString: ingest.sendConnectionString,
+    listenConnectionString: ingest.listenConnectionString,
+    workspaceUrl: workspace.workspaceUrl,
+    clusterId: cluster.clusterId,
+    jobId: job.jobId,
+    jobUrl: job.jobUrl,
+    catalogName: catalog.catalogName,
+    checkpointVolumePath: catalog.checkpointVolumePath,
+    workspaceFolder: job.workspaceFolder,
+    runAsIdentity: { kind: runAs.kind, name: runAs.name },
+    readers: config.readers,
+    ...(storageRoot !== undefined ? { catalogStorageRoot: storageRoot } : {}),
+    ...(catalogStorage !== undefined
+        ? {
+              storageAccountName: catalogStorage.storageAccountName,
+              storageResourceGroupName: catalogStorage.resourceGroupName,
+              externalLocationName: catalogStorage.externalLocationName,
+          }
+        : {}),
+    ...(powerBiConnection.sqlWarehouseId !== undefined ? { sqlWarehouseId: powerBiConnection.sqlWarehouseId } : {}),
+    powerBi: {
+        host: powerBiConnection.host,
+        httpPath: powerBiConnection.httpPath,
+        catalog: powerBiConnection.catalog,
+        schema: powerBiConnection.schema,
+        table: powerBiConnection.table,
+        pbids: powerBiConnection.pbids,
+    },
 };

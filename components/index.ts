@@ -3,6 +3,7 @@ export * from "./eventHubsIngest";
 export * from "./databricksWorkspace";
 export * from "./runAs";
 export * from "./workspaceAccess";
+export * from "./catalogStorage";
 export * from "./medallionCatalog";
 export * from "./streamingCluster";
 export * from "./medallionJob";

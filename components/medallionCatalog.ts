@@ -19,8 +19,11 @@ export const readerGoldPrivileges = ["USE_SCHEMA", "SELECT"];
 
 export interface MedallionCatalogArgs {
     /** Catalog name, unique in the metastore. */
-    catalogName: pulumi.Input<string>;
-    /** Managed storage location, needed when the metastore has no root storage. Defaults to the metastore's. */
+    catalogName: string;
+    /**
+     * Managed storage location, under an external location; a metastore created by automatic enablement has no
+     * root storage, and `CREATE CATALOG` without one fails. Defaults to the metastore's root storage.
+     */
     storageRoot?: pulumi.Input<string>;
     /** Let `pulumi destroy` drop the catalog and schemas with their tables and checkpoints. Defaults to false. */
     forceDestroy?: boolean;
@@ -29,6 +32,11 @@ export interface MedallionCatalogArgs {
      * destroyed, instead of deleting them. Defaults to false.
      */
     keepOnDestroy?: boolean;
+    /**
+     * Adopt the catalog, schemas and volume an earlier deployment kept (`import` by name) instead of creating them.
+     * Defaults to false.
+     */
+    adoptExisting?: boolean;
     /** The identity the job runs as; it gets exactly what the pipeline needs on the catalog, schemas and volume. */
     runAs: RunAsIdentity;
     /** Account-level groups that read gold: USE_CATALOG on the catalog, USE_SCHEMA and SELECT on gold. Defaults to none. */
@@ -80,8 +88,13 @@ export class MedallionCatalog extends pulumi.ComponentResource {
         if (forceDestroy && args.keepOnDestroy) {
             throw new pulumi.ResourceError("forceDestroy and keepOnDestroy contradict each other: choose one", this);
         }
-        // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included.
-        const dataOptions: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: args.keepOnDestroy ?? false };
+        // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included; a later
+        // deployment adopts it by the ids the Databricks provider uses: the full name.
+        const dataOptions = (fullName: string): pulumi.CustomResourceOptions => ({
+            parent: this,
+            retainOnDelete: args.keepOnDestroy ?? false,
+            ...(args.adoptExisting === true ? { import: fullName } : {}),
+        });
         const catalog = new databricks.Catalog(
             `${name}-catalog`,
             {
@@ -92,7 +105,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 properties: args.owner !== undefined ? { owner: args.owner } : undefined,
                 isolationMode: args.workspaceId !== undefined ? "ISOLATED" : undefined,
             },
-            dataOptions,
+            dataOptions(args.catalogName),
         );
         if (args.workspaceId !== undefined) {
             // ISOLATED binds the catalog to the workspace that creates it; the binding keeps that fact in the state.
@@ -114,7 +127,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 new databricks.Schema(
                     `${name}-${layer}`,
                     { catalogName: catalog.name, name: layer, forceDestroy, comment: `${layer} layer` },
-                    dataOptions,
+                    dataOptions(`${args.catalogName}.${layer}`),
                 ),
             ]),
         ) as Record<MedallionLayer, databricks.Schema>;
@@ -129,7 +142,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 volumeType: "MANAGED",
                 comment: "Structured Streaming checkpoints of the medallion job",
             },
-            dataOptions,
+            dataOptions(`${args.catalogName}.bronze.checkpoints`),
         );
 
         // One authoritative Grants per securable: whatever else was granted there by hand is revoked on deploy.

@@ -117,7 +117,7 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             schema: this.schema,
             table: this.table,
             pbids: this.pbids,
-            sqlWarehouseId: this.sqlWarehouseId,
+            ...(this.sqlWarehouseId !== undefined ? { sqlWarehouseId: this.sqlWarehouseId } : {}),
         });
     }
 }

@@ -45,12 +45,16 @@ export class StreamingCluster extends pulumi.ComponentResource {
             throw new pulumi.ResourceError("workers and autoscale are exclusive", this);
         }
 
+        // A look-up through a provider whose workspace does not exist yet gets an empty answer from the engine, which
+        // would reach the cluster as "no node type" and "no user"; depending on the provider makes it unknown instead.
+        const provider = this.getProvider("databricks::");
+        const lookup: pulumi.InvokeOutputOptions = {
+            parent: this,
+            dependsOn: provider !== undefined ? [provider] : [],
+        };
         const nodeType =
             args.nodeType ??
-            databricks.getNodeTypeOutput(
-                { localDisk: true, minCores: 4, category: "General Purpose" },
-                { parent: this },
-            ).id;
+            databricks.getNodeTypeOutput({ localDisk: true, minCores: 4, category: "General Purpose" }, lookup).id;
         const singleUserName = args.runAs.name;
         const singleNode = args.autoscale === undefined && workers === 0;
 

@@ -5,10 +5,12 @@ import { ephemeralForceDestroy } from "./cleanup/ephemeralForceDestroy";
 import { jobNoUnpausedContinuous } from "./cleanup/jobNoUnpausedContinuous";
 import { jobSingleConcurrentRun } from "./cleanup/jobSingleConcurrentRun";
 import { jobTimeout } from "./cleanup/jobTimeout";
+import { catalogManagedLocation } from "./databricks/catalogManagedLocation";
 import { clusterAllowedRuntime } from "./databricks/clusterAllowedRuntime";
 import { clusterAutoTermination } from "./databricks/clusterAutoTermination";
 import { clusterMaxWorkers } from "./databricks/clusterMaxWorkers";
 import { clusterRequiredTags } from "./databricks/clusterRequiredTags";
+import { clusterRuntimeEndOfSupport } from "./databricks/clusterRuntimeEndOfSupport";
 import { clusterSingleUserForEventHubs } from "./databricks/clusterSingleUserForEventHubs";
 import { grantsGoldOnly } from "./databricks/grantsGoldOnly";
 import { jobCodeNotInShared } from "./databricks/jobCodeNotInShared";
@@ -44,6 +46,7 @@ export const policies = [
     clusterAutoTermination,
     clusterMaxWorkers,
     clusterAllowedRuntime,
+    clusterRuntimeEndOfSupport,
     clusterSingleUserForEventHubs,
     clusterRequiredTags,
     sqlWarehouseAutoStop,
@@ -51,6 +54,7 @@ export const policies = [
     jobRunAs,
     jobCodeNotInShared,
     grantsGoldOnly,
+    catalogManagedLocation,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,

@@ -1,15 +1,22 @@
 // Reads and validates a stack's lakestream configuration once, so that components receive plain typed values.
+import { createHash } from "node:crypto";
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 
-/** Databricks LTS runtimes with a Scala 2.12 image: the Event Hubs Spark connector exists only for Scala 2.12. */
-export const supportedSparkVersions = [
-    "12.2.x-scala2.12",
-    "13.3.x-scala2.12",
-    "14.3.x-scala2.12",
-    "15.4.x-scala2.12",
-    "16.4.x-scala2.12",
-] as const;
+/**
+ * Databricks LTS runtimes with a Scala 2.12 image that are in support, with the day support ends (Databricks Runtime
+ * release notes, "versions and compatibility"). The Event Hubs Spark connector exists only for Scala 2.12, and 17.3 LTS
+ * and later are Scala 2.13 only; 12.2 LTS (ended 2026-03-01) and 13.3 LTS (ended 2026-08-22) are out of support.
+ */
+export const sparkVersionEndOfSupport = {
+    "14.3.x-scala2.12": "2027-02-01",
+    "15.4.x-scala2.12": "2027-08-19",
+    "16.4.x-scala2.12": "2028-05-09",
+} as const;
+
+export const supportedSparkVersions = Object.keys(
+    sparkVersionEndOfSupport,
+) as (keyof typeof sparkVersionEndOfSupport)[];
 
 /** Longest retention each Event Hubs tier allows, in hours (Basic 1 day, Standard 7 days, Premium 90 days). */
 export const maxRetentionHoursByTier = { Basic: 24, Standard: 168, Premium: 2160 } as const;
@@ -32,6 +39,16 @@ const catalogPrivileges = [
 
 const intBetween = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * A boolean as YAML writes it or as the Pulumi CLI rewrites it: `pulumi stack init` and `pulumi config set` store
+ * top-level values as strings, so `true` comes back as `"true"`.
+ */
+const configBoolean = () =>
+    z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean());
+
+/** Storage account names: 3-24 lower-case letters and digits, unique in Azure (Azure naming rules for Microsoft.Storage). */
+const storageAccountNamePattern = /^[a-z0-9]{3,24}$/;
+
 const eventHubsSchema = z
     .object({
         sku: z.enum(["Basic", "Standard", "Premium"]),
@@ -42,7 +59,7 @@ const eventHubsSchema = z
             .string()
             .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/)
             .default("weather"),
-        autoInflate: z.boolean().default(false),
+        autoInflate: configBoolean().default(false),
         maximumThroughputUnits: intBetween(1, 40).optional(),
         consumerGroup: z
             .string()
@@ -95,7 +112,13 @@ const catalogSchema = z
             .string()
             .regex(/^abfss:\/\/[^@\s]+@[^\s]+$/)
             .optional(),
-        forceDestroy: z.boolean().optional(),
+        externalLocation: z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,255}$/)
+            .optional(),
+        metastoreStorage: configBoolean().default(false),
+        storageAccountName: z.string().regex(storageAccountNamePattern).optional(),
+        forceDestroy: configBoolean().optional(),
         grants: z
             .array(
                 z
@@ -117,7 +140,9 @@ const clusterSchema = z
             .object({ minWorkers: intBetween(1, 100), maxWorkers: intBetween(1, 100) })
             .strict()
             .optional(),
-        sparkVersion: z.enum(supportedSparkVersions).default("15.4.x-scala2.12"),
+        sparkVersion: z
+            .enum(supportedSparkVersions as [keyof typeof sparkVersionEndOfSupport])
+            .default("15.4.x-scala2.12"),
         nodeType: z
             .string()
             .regex(/^Standard_[A-Za-z0-9_]+$/)
@@ -138,7 +163,7 @@ const jobSchema = z
         startingPosition: z.enum(["start", "latest"]).default("start"),
         maxEventsPerTrigger: intBetween(1, 10_000_000).optional(),
         goldOutputMode: z.enum(["update", "append"]).default("update"),
-        paused: z.boolean().default(false),
+        paused: configBoolean().default(false),
     })
     .strict();
 
@@ -147,7 +172,12 @@ const powerBiSchema = z
         sqlWarehouse: z
             .object({
                 clusterSize: z.enum(["2X-Small", "X-Small", "Small", "Medium", "Large"]).default("2X-Small"),
-                autoStopMinutes: intBetween(0, 1440).default(10),
+                // The SQL Warehouses API: 0 (never stop) or at least 10 minutes, and no maximum.
+                autoStopMinutes: z
+                    .number()
+                    .int()
+                    .refine((minutes) => minutes === 0 || minutes >= 10, "must be 0 (never stop) or at least 10")
+                    .default(10),
             })
             .strict()
             .default({ clusterSize: "2X-Small", autoStopMinutes: 10 }),
@@ -163,14 +193,20 @@ const stackConfigSchema = z
             .string()
             .regex(/^([a-z0-9][a-z0-9-]{0,31})?$/)
             .optional(),
-        ephemeral: z.boolean().default(true),
+        ephemeral: configBoolean().default(true),
+        adoptData: configBoolean().default(false),
+        // Pins the subscription; the ids of kept storage to adopt name it.
+        "azure-native:subscriptionId": z
+            .string()
+            .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/)
+            .optional(),
         resourceGroupName: z
             .string()
             .regex(/^([A-Za-z0-9._()-]{1,90})?$/)
             .optional(),
         eventHubs: eventHubsSchema,
         databricks: databricksSchema.default({}),
-        catalog: catalogSchema.default({ grants: [] }),
+        catalog: catalogSchema.default({ grants: [], metastoreStorage: false }),
         cluster: clusterSchema,
         job: jobSchema.default({
             mode: "availableNow",
@@ -237,20 +273,20 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             message: "must not be $Default, which every hub already has",
         });
     }
-    if (hubs.autoInflate === true && sku !== "Standard") {
+    if (isTrue(hubs.autoInflate) && sku !== "Standard") {
         problems.push({
             path: ["eventHubs", "autoInflate"],
             message: `is only available on the Standard tier (sku is ${String(sku)})`,
         });
     }
-    if (hubs.maximumThroughputUnits !== undefined && hubs.autoInflate !== true) {
+    if (hubs.maximumThroughputUnits !== undefined && !isTrue(hubs.autoInflate)) {
         problems.push({
             path: ["eventHubs", "maximumThroughputUnits"],
             message: "is only meaningful with autoInflate: true",
         });
     }
     if (
-        hubs.autoInflate === true &&
+        isTrue(hubs.autoInflate) &&
         typeof hubs.throughputUnits === "number" &&
         !(typeof hubs.maximumThroughputUnits === "number" && hubs.maximumThroughputUnits >= hubs.throughputUnits)
     ) {
@@ -293,6 +329,43 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             path: ["job", "maxRetries"],
             message: "is not allowed with mode continuous: Databricks retries continuous jobs itself",
         });
+    }
+    const catalog = record(raw.catalog);
+    const storageChoices = ["storageRoot", "externalLocation", "metastoreStorage"].filter((key) =>
+        key === "metastoreStorage" ? isTrue(catalog[key]) : catalog[key] !== undefined,
+    );
+    if (storageChoices.length > 1) {
+        problems.push({
+            path: ["catalog", storageChoices[1]],
+            message: `and catalog.${storageChoices[0]} are exclusive: name one existing location, or neither to create the storage`,
+        });
+    }
+    if (storageChoices.length > 0 && catalog.storageAccountName !== undefined) {
+        problems.push({
+            path: ["catalog", "storageAccountName"],
+            message: `names the storage account the stack creates, which it does not do with catalog.${storageChoices[0]}`,
+        });
+    }
+    if (isTrue(raw.adoptData)) {
+        if (isTrue(raw.ephemeral ?? true)) {
+            problems.push({
+                path: ["adoptData"],
+                message: "is for a stack whose data survives destroy: set lakestream:ephemeral to false",
+            });
+        }
+        if (isTrue(catalog.forceDestroy)) {
+            problems.push({
+                path: ["adoptData"],
+                message: "contradicts catalog.forceDestroy: true, which deletes the data it would adopt",
+            });
+        }
+        if (raw["azure-native:subscriptionId"] === undefined && storageChoices.length === 0) {
+            problems.push({
+                path: ["azure-native:subscriptionId"],
+                message:
+                    "is required with lakestream:adoptData: the ids of the kept storage account and its resource group name the subscription",
+            });
+        }
     }
     const workspace = record(raw.databricks);
     if (workspace.workspaceUrl !== undefined && workspace.workspaceName !== undefined) {
@@ -344,6 +417,10 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
     return problems;
 }
 
+function isTrue(value: unknown): boolean {
+    return value === true || value === "true";
+}
+
 function record(value: unknown): Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value)
         ? (value as Record<string, unknown>)
@@ -352,6 +429,17 @@ function record(value: unknown): Record<string, unknown> {
 
 type ParsedConfig = z.output<typeof stackConfigSchema>;
 
+/** Where the catalog's managed storage comes from. */
+export type CatalogStorageSource =
+    /** The stack creates the chain: access connector, ADLS Gen2 account, role, storage credential, external location. */
+    | { kind: "create"; storageAccountName: string }
+    /** An existing managed location URL, covered by an external location someone else manages. */
+    | { kind: "storageRoot"; storageRoot: string }
+    /** An existing external location, by name; the catalog goes under its URL. */
+    | { kind: "externalLocation"; externalLocationName: string }
+    /** The metastore's own root storage (metastores created before automatic enablement may have one). */
+    | { kind: "metastore" };
+
 /** The validated configuration of one stack, with every default applied. */
 export interface LakestreamConfig {
     stack: string;
@@ -359,12 +447,20 @@ export interface LakestreamConfig {
     owner: string;
     environment: string;
     ephemeral: boolean;
+    /** Adopt the kept data of an earlier deployment (`import`) instead of creating it. */
+    adoptData: boolean;
+    /** `azure-native:subscriptionId`, when the stack pins it. */
+    subscriptionId?: string;
     resourceGroupName?: string;
     /** Tags every Azure resource and cluster carries. */
     tags: Record<string, string>;
     eventHubs: ParsedConfig["eventHubs"];
     databricks: Omit<ParsedConfig["databricks"], "workspaceFolder"> & { workspaceFolder: string };
-    catalog: Omit<ParsedConfig["catalog"], "name" | "forceDestroy"> & { name: string; forceDestroy: boolean };
+    catalog: Pick<ParsedConfig["catalog"], "grants"> & {
+        name: string;
+        forceDestroy: boolean;
+        storage: CatalogStorageSource;
+    };
     cluster: ParsedConfig["cluster"];
     job: Omit<ParsedConfig["job"], "maxEventsPerTrigger"> & { maxEventsPerTrigger: number };
     powerBi: ParsedConfig["powerBi"];
@@ -636,6 +732,9 @@ function formatText(key: string): string {
         "lakestream:runAs.user": "must be a user name: the e-mail address the user signs in with",
         "lakestream:catalog.name": "must be a lower-case identifier: a letter, then letters, digits or underscores",
         "lakestream:catalog.storageRoot": "must be an abfss://container@account.dfs.core.windows.net/path URL",
+        "lakestream:catalog.externalLocation": "must be the name of an external location: letters, digits, _ or -",
+        "lakestream:catalog.storageAccountName": "must be 3-24 lower-case letters and digits",
+        "azure-native:subscriptionId": "must be a subscription id (a GUID)",
         "lakestream:cluster.nodeType": "must be an Azure VM size such as Standard_DS3_v2",
         "lakestream:job.schedule": 'must be a Quartz cron expression such as "0 0/15 * * * ?"',
     };
@@ -671,6 +770,8 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
         owner: config.owner,
         environment,
         ephemeral: config.ephemeral,
+        adoptData: config.adoptData,
+        subscriptionId: config["azure-native:subscriptionId"],
         // Pulumi.yaml declares "" as the default: no existing group, create one.
         resourceGroupName: config.resourceGroupName || undefined,
         tags: { owner: config.owner, environment, project: projectNamespace },
@@ -681,9 +782,10 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             workspaceFolder: config.databricks.workspaceFolder ?? `/${projectNamespace}/${stack}`,
         },
         catalog: {
-            ...config.catalog,
+            grants: config.catalog.grants,
             name: config.catalog.name ?? `${projectNamespace}_${stack.toLowerCase().replace(/[^a-z0-9]+/g, "_")}`,
             forceDestroy: config.catalog.forceDestroy ?? config.ephemeral,
+            storage: catalogStorageSource(stack, config),
         },
         cluster: config.cluster,
         job: {
@@ -708,6 +810,38 @@ function toRunAs(runAs: ParsedConfig["runAs"]): RunAsConfig | undefined {
     return undefined;
 }
 
+function catalogStorageSource(stack: string, config: ParsedConfig): CatalogStorageSource {
+    const catalog = config.catalog;
+    if (catalog.storageRoot !== undefined) {
+        return { kind: "storageRoot", storageRoot: catalog.storageRoot };
+    }
+    if (catalog.externalLocation !== undefined) {
+        return { kind: "externalLocation", externalLocationName: catalog.externalLocation };
+    }
+    if (catalog.metastoreStorage) {
+        return { kind: "metastore" };
+    }
+    return {
+        kind: "create",
+        storageAccountName:
+            catalog.storageAccountName ??
+            defaultStorageAccountName(stack, config["azure-native:location"], config.owner),
+    };
+}
+
+/**
+ * A storage account name that stays the same for a stack across deployments (so kept data can be adopted) and is
+ * unlikely to be taken elsewhere: "ls", up to 12 letters of the stack, then 10 hex digits of a hash.
+ */
+export function defaultStorageAccountName(stack: string, location: string, owner: string): string {
+    const letters = stack
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, 12);
+    const hash = createHash("sha256").update(`${projectNamespace}/${stack}/${location}/${owner}`).digest("hex");
+    return `ls${letters}${hash.slice(0, 10)}`;
+}
+
 /**
  * Collects the raw configuration of the `lakestream` namespace from a flat Pulumi config map
  * (`lakestream:eventHubs` → JSON text) as `pulumi.runtime.allConfig()` returns it, parsing object values. Keys of
@@ -718,7 +852,7 @@ export function rawConfigFromPulumi(all: Record<string, string>): Record<string,
     const raw: Record<string, unknown> = {};
     for (const [fullKey, text] of Object.entries(all)) {
         const [namespace, key] = splitKey(fullKey);
-        if (namespace === "azure-native" && key === "location") {
+        if (namespace === "azure-native" && (key === "location" || key === "subscriptionId")) {
             raw[fullKey] = text;
         } else if (namespace === projectNamespace) {
             raw[key] = parseValue(text);

@@ -8,7 +8,7 @@ const configSchema: PolicyConfigSchema = {
     properties: {
         maxAutoStopMinutes: {
             type: "integer",
-            minimum: 1,
+            minimum: 10,
             default: 10,
             description: "Longest idle time, in minutes, before a SQL warehouse stops.",
         },
@@ -30,15 +30,17 @@ export const sqlWarehouseAutoStop: ResourceValidationPolicy = {
         if (isUnknown(minutes)) {
             return;
         }
-        // Absent means the service default (120 minutes); 0 means never stop.
-        if (minutes === undefined || minutes <= 0 || minutes > maxAutoStopMinutes) {
+        // Absent means the service default (120 minutes); 0 means never stop; the API refuses 1 to 9.
+        if (minutes === undefined || minutes < 10 || minutes > maxAutoStopMinutes) {
             const found =
                 minutes === undefined
                     ? "no autoStopMins (the service default is 120)"
-                    : minutes <= 0
+                    : minutes === 0
                       ? `autoStopMins ${minutes} (never stops)`
-                      : `autoStopMins ${minutes}`;
-            reportViolation(`Found ${found}; allowed: 1 to ${maxAutoStopMinutes} minutes.`);
+                      : minutes < 10
+                        ? `autoStopMins ${minutes} (the API accepts 0 or at least 10)`
+                        : `autoStopMins ${minutes}`;
+            reportViolation(`Found ${found}; allowed: 10 to ${maxAutoStopMinutes} minutes.`);
         }
     },
 };

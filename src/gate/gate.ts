@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { ExitCode, UsageError } from "../shared/cli";
 import { formatPlanText, planToJson, type PlanJson } from "../plan/format";
-import { listStacks, runPlan, stackNameOfFile, type Plan } from "../plan/runPlan";
+import { listStacks, runPlan, stackNameOfFile, type Plan, type PlanMode } from "../plan/runPlan";
 import { PolicyAnalyzer, type PackInfo, type PolicyViolation } from "./analyzer";
 import {
     readPolicyConfigFile,
@@ -20,6 +20,8 @@ export interface GateOptions {
     stackFile?: string;
     /** Policy config file to use instead of policies/config/<stack>.json. */
     policyConfig?: string;
+    /** Which preview to check: nothing exists yet, or everything does. Defaults to "first-deploy". */
+    mode?: PlanMode;
     json?: boolean;
     /** Folder with Pulumi.yaml and the stack files. Defaults to this repository's root. */
     projectDir?: string;
@@ -88,13 +90,19 @@ export async function checkStack(options: {
     stackFile?: string;
     policyConfig?: string;
     projectDir?: string;
+    mode?: PlanMode;
     policyConfigDir?: string;
 }): Promise<StackVerdict> {
     // Read the policy config before planning, so a bad file is reported without waiting for the plan.
     const { config, source } = policyConfigFor(options.stack, options.policyConfig, options.policyConfigDir);
     const analyzer = PolicyAnalyzer.get();
     const pack = await analyzer.info();
-    const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
+    const plan = await runPlan({
+        stack: options.stack,
+        stackFile: options.stackFile,
+        projectDir: options.projectDir,
+        mode: options.mode,
+    });
     const settings = await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
     const weakened = weakenedPolicies(pack.policies, settings, config, source);
     const unwaived = unwaivedDisabled(weakened);
@@ -241,7 +249,7 @@ async function runAllStacks(options: GateOptions, write: (text: string) => void)
                     (disabled > 0
                         ? `, ${disabled} policies disabled (${verdict.unwaived.length} without a waiver)`
                         : "") +
-                    ` (config: ${verdict.policyConfig})`,
+                    ` (${verdict.plan.mode}, config: ${verdict.policyConfig})`,
             );
         } catch (error) {
             if (!(error instanceof UsageError)) {

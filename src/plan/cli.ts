@@ -1,13 +1,16 @@
 // `npm run plan -- --stack NAME [--json]`: the resources and outputs the program would produce, with no cloud access.
 import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
 import { formatPlanText, planToJson } from "./format";
+import { parsePlanMode } from "./mode";
 import { runPlan, stackNameOfFile } from "./runPlan";
 
-const usage = `usage: npm run plan -- --stack NAME [--json]
-       npm run plan -- --stack-file PATH/Pulumi.NAME.yaml [--json]
+const usage = `usage: npm run plan -- --stack NAME [--mode first-deploy|update] [--json]
+       npm run plan -- --stack-file PATH/Pulumi.NAME.yaml [--mode first-deploy|update] [--json]
 
 Evaluates the lakestream program for one stack through the Pulumi mock runtime (no Pulumi CLI, no credentials)
 and prints the resources it would create and the stack outputs. Secrets print as [secret].
+--mode first-deploy (the default) previews a stack where nothing exists yet: ids, computed outputs and look-ups
+through a workspace still to be created print as [unknown]. --mode update previews a stack that exists.
 Exit codes: 0 ok, 2 bad input (unknown stack, invalid config, bad flag).`;
 
 runMain(async () => {
@@ -16,6 +19,7 @@ runMain(async () => {
         {
             stack: { type: "string" },
             "stack-file": { type: "string" },
+            mode: { type: "string" },
             json: { type: "boolean" },
             help: { type: "boolean" },
         },
@@ -30,7 +34,7 @@ runMain(async () => {
         throw new UsageError(`--stack NAME is required\n\n${usage}`);
     }
     const stack = flags.stack ?? stackNameOfFile(stackFile as string);
-    const plan = await runPlan({ stack, stackFile });
+    const plan = await runPlan({ stack, stackFile, mode: parsePlanMode(flags.mode) });
     console.log(flags.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlanText(plan));
     return ExitCode.ok;
 });

@@ -32,14 +32,17 @@ export function displayValue(value: unknown): unknown {
 
 export interface PlanJson {
     stack: string;
+    mode: string;
     resources: { urn: string; type: string; name: string; parent?: string; inputs: Record<string, unknown> }[];
     outputs: Record<string, unknown>;
+    warnings: string[];
 }
 
 /** The `--json` document of `npm run plan`. */
 export function planToJson(plan: Plan): PlanJson {
     return {
         stack: plan.stack,
+        mode: plan.mode,
         resources: plan.resources.map((resource) => ({
             urn: resource.urn,
             type: resource.type,
@@ -48,6 +51,7 @@ export function planToJson(plan: Plan): PlanJson {
             inputs: displayValue(resource.inputs) as Record<string, unknown>,
         })),
         outputs: displayValue(plan.outputs) as Record<string, unknown>,
+        warnings: plan.warnings,
     };
 }
 
@@ -65,6 +69,17 @@ const keyInputs: Record<string, string[]> = {
     "databricks:index/directory:Directory": ["path"],
     "databricks:index/permissions:Permissions": ["accessControls"],
     "databricks:index/secretAcl:SecretAcl": ["scope", "principal", "permission"],
+    "azure-native:databricks:AccessConnector": ["connectorName", "identity"],
+    "azure-native:storage:StorageAccount": [
+        "accountName",
+        "isHnsEnabled",
+        "minimumTlsVersion",
+        "allowBlobPublicAccess",
+    ],
+    "azure-native:storage:BlobContainer": ["containerName"],
+    "azure-native:authorization:RoleAssignment": ["roleDefinitionId", "principalId"],
+    "databricks:index/storageCredential:StorageCredential": ["name", "azureManagedIdentity"],
+    "databricks:index/externalLocation:ExternalLocation": ["name", "url", "credentialName"],
     "databricks:index/schema:Schema": ["name", "forceDestroy"],
     "databricks:index/volume:Volume": ["name", "schemaName", "volumeType"],
     "databricks:index/grants:Grants": ["grants"],
@@ -110,10 +125,15 @@ export function formatPlanText(plan: Plan): string {
         const parent = resource.parent ?? stackUrn;
         children.set(parent, [...(children.get(parent) ?? []), resource]);
     }
-    const lines = [`Plan for stack ${plan.stack} (offline, mock cloud): ${plan.resources.length} resources to create`];
+    const what = plan.mode === "update" ? "resources, all existing" : "resources to create";
+    const lines = [
+        `Plan for stack ${plan.stack} (offline, mock cloud, ${plan.mode}): ${plan.resources.length} ${what}`,
+    ];
     const walk = (parent: string | undefined, indent: string) => {
         for (const resource of children.get(parent) ?? []) {
-            lines.push(`${indent}+ ${resource.type}  ${resource.name}${summarize(resource)}`);
+            const adopt = resource.importId !== undefined ? `  (import ${resource.importId})` : "";
+            const kept = resource.retainOnDelete ? "  (kept on destroy)" : "";
+            lines.push(`${indent}+ ${resource.type}  ${resource.name}${summarize(resource)}${kept}${adopt}`);
             walk(resource.urn, `${indent}    `);
         }
     };
@@ -123,6 +143,9 @@ export function formatPlanText(plan: Plan): string {
     const outputs = displayValue(plan.outputs) as Record<string, unknown>;
     for (const [name, value] of Object.entries(outputs)) {
         lines.push(`    ${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    }
+    for (const warning of plan.warnings) {
+        lines.push(`warning: ${warning}`);
     }
     return lines.join("\n");
 }

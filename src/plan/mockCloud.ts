@@ -1,6 +1,14 @@
 // Realistic stand-ins for what Azure and Databricks return, so the program can be evaluated with no cloud account.
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What the engine knows when it previews the stack. `first-deploy`: nothing exists yet, so a new resource's id and
+ * every output that is not one of its inputs are unknown, and a provider configured from such outputs is unknown
+ * too. `update`: every resource exists, with the state its provider returned.
+ */
+export type PlanMode = "first-deploy" | "update";
+export const planModes: readonly PlanMode[] = ["first-deploy", "update"];
 
 /** A short stable suffix, like the random one Pulumi's auto-naming appends, derived from the logical name. */
 function suffix(seed: string, length = 8): string {
@@ -26,9 +34,106 @@ export function mockSharedAccessKey(seed: string): string {
 
 type State = Record<string, unknown>;
 
-/** Returns the id and output state the cloud would return for a newly created resource. */
-export function newMockResource(stack: string, args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+function containsUnknown(value: unknown): boolean {
+    if (pulumi.isUnknown(value)) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsUnknown);
+    }
+    return value !== null && typeof value === "object" && Object.values(value).some(containsUnknown);
+}
+
+/** A stable GUID from a seed, for principal and tenant ids. */
+function guid(seed: string): string {
+    const hex = createHash("sha256").update(seed).digest("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Returns the id and output state the engine reports for a resource the program registers. In `first-deploy` a
+ * resource to be created has an unknown id (""), its inputs as outputs and every computed output unknown, as in a
+ * preview before anything exists; a resource the program imports, and a provider whose configuration is known, exist.
+ */
+export function newMockResource(
+    stack: string,
+    args: pulumi.runtime.MockResourceArgs,
+    mode: PlanMode = "update",
+): { id: string; state: State } {
     const inputs = args.inputs as State;
+    // The monitor passes the import id, "" when there is none.
+    if (mode === "first-deploy" && args.custom !== false && !args.id) {
+        if (args.type.startsWith("pulumi:providers:")) {
+            // The engine configures a provider during preview only when its whole configuration is known.
+            return containsUnknown(inputs)
+                ? { id: "", state: inputs }
+                : { id: guid(`${stack}/${args.name}`), state: inputs };
+        }
+        return { id: "", state: previewState(args.type, inputs) };
+    }
+    const existing = existingResource(stack, args);
+    // An imported resource keeps the id it was imported by.
+    return args.id ? { ...existing, id: args.id } : existing;
+}
+
+/** A resource being created: its inputs, with the outputs the provider computes inside them unknown. */
+function previewState(type: string, inputs: State): State {
+    if (type === "azure-native:databricks:AccessConnector" && inputs.identity !== undefined) {
+        return {
+            ...inputs,
+            identity: { ...(inputs.identity as State), principalId: pulumi.unknown, tenantId: pulumi.unknown },
+        };
+    }
+    return inputs;
+}
+
+/** Refuses what Azure Resource Manager or Unity Catalog refuse for the resources the program declares. */
+function refuse(type: string, inputs: State): void {
+    const fail = (message: string) => {
+        throw new Error(`${type}: ${message}`);
+    };
+    switch (type) {
+        case "azure-native:storage:StorageAccount":
+            // AccountNameInvalid: 3-24 characters, lower-case letters and digits only.
+            if (!/^[a-z0-9]{3,24}$/.test(String(inputs.accountName))) {
+                fail(`AccountNameInvalid: ${String(inputs.accountName)} is not a valid storage account name`);
+            }
+            break;
+        case "azure-native:authorization:RoleAssignment":
+            // The name of a role assignment must be a GUID (InvalidRoleAssignmentId).
+            if (inputs.roleAssignmentName !== undefined && !guidPattern.test(String(inputs.roleAssignmentName))) {
+                fail(`InvalidRoleAssignmentId: ${String(inputs.roleAssignmentName)} is not a GUID`);
+            }
+            if (!guidPattern.test(String(inputs.principalId))) {
+                fail(`PrincipalNotFound: principal ${String(inputs.principalId)} does not exist`);
+            }
+            break;
+        case "databricks:index/storageCredential:StorageCredential": {
+            const identity = (inputs.azureManagedIdentity ?? {}) as State;
+            if (
+                !/\/providers\/Microsoft\.Databricks\/accessConnectors\/[^/]+$/i.test(
+                    String(identity.accessConnectorId),
+                )
+            ) {
+                fail(
+                    "INVALID_PARAMETER_VALUE: azure_managed_identity.access_connector_id must be an access connector id",
+                );
+            }
+            break;
+        }
+        case "databricks:index/externalLocation:ExternalLocation":
+            if (!/^abfss:\/\/[^@/]+@[^/]+\.dfs\.core\.windows\.net\//.test(String(inputs.url))) {
+                fail(`INVALID_PARAMETER_VALUE: ${String(inputs.url)} is not an abfss:// URL of an ADLS Gen2 account`);
+            }
+            break;
+    }
+}
+
+function existingResource(stack: string, args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    const inputs = args.inputs as State;
+    refuse(args.type, inputs);
     const autoName = (explicit: unknown) =>
         typeof explicit === "string" ? explicit : `${args.name}${suffix(`${stack}/${args.name}`)}`;
     const rg = (inputs.resourceGroupName as string | undefined) ?? "rg";
@@ -81,6 +186,49 @@ export function newMockResource(stack: string, args: pulumi.runtime.MockResource
                 state: { ...inputs, name, workspaceId, workspaceUrl: `adb-${workspaceId}.7.azuredatabricks.net` },
             };
         }
+        case "azure-native:databricks:AccessConnector": {
+            const name = autoName(inputs.connectorName);
+            return {
+                id: azureId("Microsoft.Databricks", "accessConnectors", name),
+                state: {
+                    ...inputs,
+                    name,
+                    identity: {
+                        ...((inputs.identity as State | undefined) ?? {}),
+                        principalId: guid(`principal/${stack}/${args.name}`),
+                        tenantId: "33333333-3333-3333-3333-333333333333",
+                    },
+                },
+            };
+        }
+        case "azure-native:storage:StorageAccount": {
+            const name = autoName(inputs.accountName);
+            return {
+                id: azureId("Microsoft.Storage", "storageAccounts", name),
+                state: { ...inputs, name, primaryEndpoints: { dfs: `https://${name}.dfs.core.windows.net/` } },
+            };
+        }
+        case "azure-native:storage:BlobContainer": {
+            const name = autoName(inputs.containerName);
+            return {
+                id: azureId(
+                    "Microsoft.Storage",
+                    `storageAccounts/${String(inputs.accountName)}/blobServices/default/containers`,
+                    name,
+                ),
+                state: { ...inputs, name },
+            };
+        }
+        case "azure-native:authorization:RoleAssignment": {
+            const name = typeof inputs.roleAssignmentName === "string" ? inputs.roleAssignmentName : guid(args.name);
+            return {
+                id: `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+                state: { ...inputs, name },
+            };
+        }
+        case "databricks:index/storageCredential:StorageCredential":
+        case "databricks:index/externalLocation:ExternalLocation":
+            return { id: String(inputs.name), state: { ...inputs } };
         case "databricks:index/cluster:Cluster":
             return {
                 id: `1125-${digits(`${stack}/${args.name}`, 6)}-${suffix(`${stack}/${args.name}`)}`,
@@ -163,6 +311,11 @@ export function mockCall(
     args: pulumi.runtime.MockCallArgs,
     options: MockWorkspaceOptions = {},
 ): Record<string, unknown> {
+    // Through a provider the engine could not configure (its configuration is unknown in a first preview), the
+    // engine answers an empty result, without asking the provider.
+    if (args.provider?.endsWith(`::${pulumi.runtime.unknownValue}`)) {
+        return {};
+    }
     const inputs = args.inputs as Record<string, string>;
     switch (args.token) {
         case "azure-native:eventhub:listEventHubKeys": {
@@ -229,6 +382,17 @@ export function mockCall(
                 recursive: true,
             };
         }
+        case "databricks:index/getExternalLocation:getExternalLocation":
+            // The plan cannot see the metastore: it answers as if the named location existed, over a stand-in account.
+            return {
+                id: inputs.name,
+                name: inputs.name,
+                externalLocationInfo: {
+                    name: inputs.name,
+                    url: `abfss://unity-catalog@existing${suffix(inputs.name, 10)}.dfs.core.windows.net/`,
+                    credentialName: `${inputs.name}_credential`,
+                },
+            };
         default:
             throw new Error(
                 `the offline plan has no stand-in for the invoke ${args.token}; add one to src/plan/mockCloud.ts`,

@@ -5,7 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseStackConfig, rawConfigFromPulumi } from "../config";
 import { UsageError } from "../shared/cli";
-import { mockCall, newMockResource } from "./mockCloud";
+import { mockCall, newMockResource, type PlanMode } from "./mockCloud";
+
+export type { PlanMode } from "./mockCloud";
 
 /** One resource the program registers, as the engine (and a policy analyzer) sees it. */
 export interface PlannedResource {
@@ -18,6 +20,8 @@ export interface PlannedResource {
     protect: boolean;
     /** Left in the cloud, only dropped from the state, when the stack is destroyed. */
     retainOnDelete: boolean;
+    /** Id of an existing cloud resource the deployment adopts instead of creating (the `import` option). */
+    importId?: string;
     /** Output properties the provider SDK always keeps secret, such as a Databricks secret's stringValue. */
     additionalSecretOutputs: string[];
     dependencies: string[];
@@ -29,9 +33,12 @@ export interface PlannedResource {
 export interface Plan {
     stack: string;
     project: string;
+    mode: PlanMode;
     resources: PlannedResource[];
     /** Stack outputs in the engine's wire form. */
     outputs: Record<string, unknown>;
+    /** What the engine would warn about, e.g. an output whose value is undefined (which it drops). */
+    warnings: string[];
 }
 
 export interface PlanOptions {
@@ -41,6 +48,8 @@ export interface PlanOptions {
     stackFile?: string;
     /** Folder holding Pulumi.yaml and index.ts. Defaults to this repository's root. */
     projectDir?: string;
+    /** What exists already: nothing (`first-deploy`) or everything (`update`). Defaults to "first-deploy". */
+    mode?: PlanMode;
 }
 
 const defaultProjectDir = path.resolve(__dirname, "..", "..");
@@ -146,6 +155,7 @@ interface RegisterRequest {
     getProvider(): string;
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getImportid(): string;
     getAdditionalsecretoutputsList(): string[];
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -175,15 +185,17 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         throw error;
     }
 
+    const mode = options.mode ?? "first-deploy";
     const resources: PlannedResource[] = [];
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => newMockResource(stack, args),
+            newResource: (args) => newMockResource(stack, args, mode),
             call: (args) => mockCall(stack, args),
         },
         project.name,
         stack,
-        false,
+        // A first deployment is previewed: unknown values stay unknown, as the engine hands them to the program.
+        mode === "first-deploy",
     );
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(request: RegisterRequest, callback: unknown): void;
@@ -200,6 +212,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
             provider: request.getProvider() || undefined,
             protect: request.getProtect(),
             retainOnDelete: request.getRetainondelete(),
+            importId: request.getImportid() || undefined,
             additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
             dependencies: request.getDependenciesList(),
             // The struct exactly as the SDK sent it to the engine: secrets and unknowns in wire form.
@@ -212,10 +225,18 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     const programPath = require.resolve(path.join(projectDir, "index.ts"));
     delete require.cache[programPath];
     let outputs: Record<string, unknown>;
+    const warnings: string[] = [];
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const exported = require(programPath) as Record<string, unknown>;
         outputs = await pulumi.runtime.serializeProperties("outputs", exported, { keepOutputValues: false });
+        // The engine warns about a top-level output whose value is undefined and drops it.
+        for (const key of Object.keys(exported)) {
+            if (outputs[key] === undefined) {
+                warnings.push(`Undefined value (${key}) will not show as a stack output.`);
+                delete outputs[key];
+            }
+        }
         await pulumi.runtime.disconnect();
     } catch (error) {
         throw new Error(`the program failed for stack "${stack}": ${(error as Error).message}`);
@@ -234,5 +255,5 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         dependencies: [],
         inputs: {},
     };
-    return { stack, project: project.name, resources: [stackResource, ...resources], outputs };
+    return { stack, project: project.name, mode, resources: [stackResource, ...resources], outputs, warnings };
 }

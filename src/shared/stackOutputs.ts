@@ -19,6 +19,12 @@ export interface LakestreamStackOutputs {
     jobUrl: string;
     catalogName: string;
     checkpointVolumePath: string;
+    /** The catalog's managed location, unless it uses the metastore's root storage. */
+    catalogStorageRoot?: string;
+    /** Only when the stack creates the catalog's storage chain. */
+    storageAccountName?: string;
+    storageResourceGroupName?: string;
+    externalLocationName?: string;
     sqlWarehouseId?: string;
     powerBi: {
         host: string;

@@ -30,9 +30,15 @@ async function gateCli(args: string[]) {
 }
 
 describe("policy gate", () => {
-    for (const stack of ["dev", "prod"]) {
-        it(`passes the committed ${stack} stack with policies/config/${stack}.json`, async () => {
-            const { code, report } = await gateJson({ stack });
+    for (const [stack, mode] of [
+        ["dev", "first-deploy"],
+        ["dev", "update"],
+        ["prod", "first-deploy"],
+        ["prod", "update"],
+    ] as const) {
+        it(`passes the committed ${stack} stack with policies/config/${stack}.json (${mode})`, async () => {
+            const { code, report } = await gateJson({ stack, mode });
+            assert.equal(report.mode, mode);
             const mandatory = report.violations.filter((violation) => violation.enforcementLevel === "mandatory");
             assert.deepEqual(mandatory, []);
             assert.equal(report.ok, true);
@@ -52,6 +58,7 @@ describe("policy gate", () => {
         assert.deepEqual(broken, [
             "cleanup-ephemeral-force-destroy",
             "cleanup-job-no-unpaused-continuous",
+            "databricks-catalog-managed-location",
             "databricks-cluster-auto-termination",
             "databricks-cluster-max-workers",
             "databricks-grants-gold-only",
@@ -81,8 +88,8 @@ describe("policy gate", () => {
     });
 
     it("checks every Pulumi.*.yaml of the project without --stack and summarises", async () => {
-        const { code, stdout } = await gateCli([]);
-        assert.match(stdout, /Summary:\n.* dev .*\n.* prod /);
+        const { code, stdout } = await gateCli(["--mode", "update"]);
+        assert.match(stdout, /Summary:\n.* dev .*\(update, .*\n.* prod .*\(update, /);
         assert.equal(code, 0);
     });
 
@@ -109,6 +116,6 @@ describe("policy gate", () => {
     it("exits 2 for an unknown flag", async () => {
         const { code, stderr } = await gateCli(["--stacks", "dev"]);
         assert.equal(code, 2);
-        assert.match(stderr, /allowed flags: --stack, --stack-file, --policy-config, --json, --help/);
+        assert.match(stderr, /allowed flags: --stack, --stack-file, --policy-config, --mode, --json, --help/);
     });
 });

@@ -45,7 +45,7 @@ describe("policy config", () => {
         assert.deepEqual(defaults["databricks-job-run-as"].properties, { allowUser: false });
     });
 
-    it("prod.json raises the limits, allows continuous jobs and keeps data, with two rules advisory", async () => {
+    it("prod.json raises the limits, allows continuous jobs and keeps data, with three rules advisory", async () => {
         const prod = readPolicyConfigFile(path.join(configDir, "prod.json"));
         const { policies } = await PolicyAnalyzer.get().info();
         const settings = reconcilePolicyConfig(policies, prod, "prod.json");
@@ -57,7 +57,11 @@ describe("policy config", () => {
             .filter(([, value]) => value.enforcementLevel === "advisory")
             .map(([name]) => name)
             .sort();
-        assert.deepEqual(advisory, ["cleanup-job-timeout", "databricks-sql-warehouse-auto-stop"]);
+        assert.deepEqual(advisory, [
+            "cleanup-job-timeout",
+            "databricks-cluster-runtime-end-of-support",
+            "databricks-sql-warehouse-auto-stop",
+        ]);
     });
 
     it("uses policies/config/<stack>.json when it exists and the pack defaults otherwise", () => {

@@ -200,7 +200,11 @@ export function catalog(change?: Change): AnalyzedResource {
     return resource(
         "databricks:index/catalog:Catalog",
         "catalog",
-        { name: "lakestream_dev", forceDestroy: true },
+        {
+            name: "lakestream_dev",
+            forceDestroy: true,
+            storageRoot: "abfss://unity-catalog@lsdev3f5b819ed9.dfs.core.windows.net/lakestream_dev",
+        },
         change,
     );
 }

@@ -1,6 +1,6 @@
 // Stack config validation: every class of bad value is refused with the key, the value and what is allowed.
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig } from "../../src/config";
+import { ConfigError, defaultStorageAccountName, parseStackConfig } from "../../src/config";
 
 type Settings = Record<string, unknown>;
 interface RawConfig extends Settings {
@@ -123,13 +123,20 @@ describe("stack config validation", function () {
     });
 
     it("refuses a runtime that is not an LTS Scala 2.12 image", function () {
-        for (const sparkVersion of ["17.3.x-scala2.13", "15.3.x-scala2.12", "16.4.x-scala2.13"]) {
+        // 12.2 and 13.3 LTS have reached their end of support; 17.3 LTS has no Scala 2.12 image.
+        for (const sparkVersion of [
+            "17.3.x-scala2.13",
+            "15.3.x-scala2.12",
+            "16.4.x-scala2.13",
+            "12.2.x-scala2.12",
+            "13.3.x-scala2.12",
+        ]) {
             const raw = validConfig();
             raw.cluster.sparkVersion = sparkVersion;
             const [problem] = problemsOf(raw);
             assert.equal(
                 problem,
-                `lakestream:cluster.sparkVersion must be one of "12.2.x-scala2.12", "13.3.x-scala2.12", "14.3.x-scala2.12", "15.4.x-scala2.12", "16.4.x-scala2.12" (got "${sparkVersion}")`,
+                `lakestream:cluster.sparkVersion must be one of "14.3.x-scala2.12", "15.4.x-scala2.12", "16.4.x-scala2.12" (got "${sparkVersion}")`,
             );
         }
     });
@@ -284,20 +291,112 @@ describe("stack config validation", function () {
             ]);
         });
 
-        it("takes the warehouse's size and auto-stop, 0 or at least 10 minutes as the API allows", function () {
-            for (const autoStopMinutes of [0, 10, 1440]) {
-                const raw = { ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes } } };
-                assert.equal(parseStackConfig("dev", raw).powerBi.sqlWarehouse.autoStopMinutes, autoStopMinutes);
-            }
-            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes: 5 } } }), [
-                "lakestream:powerBi.sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10: the SQL warehouses API refuses 1 to 9 (got 5)",
-            ]);
-            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes: 2000 } } }), [
-                "lakestream:powerBi.sqlWarehouse.autoStopMinutes must be an integer between 0 and 1440 (got 2000)",
-            ]);
+        it("takes the warehouse's size from the sizes a serverless warehouse has", function () {
             assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { clusterSize: "Tiny" } } }), [
                 'lakestream:powerBi.sqlWarehouse.clusterSize must be one of "2X-Small", "X-Small", "Small", "Medium", "Large" (got "Tiny")',
             ]);
         });
+    });
+
+    it("accepts booleans quoted the way the Pulumi CLI writes them, and nothing else for a boolean", function () {
+        const raw = { ...validConfig(), ephemeral: "false", catalog: { forceDestroy: "false" } };
+        raw.eventHubs = { ...raw.eventHubs, sku: "Standard", autoInflate: "true", maximumThroughputUnits: 2 };
+        const config = parseStackConfig("prod", raw);
+        assert.equal(config.ephemeral, false);
+        assert.equal(config.catalog.forceDestroy, false);
+        assert.equal(config.eventHubs.autoInflate, true);
+        assert.deepEqual(problemsOf({ ...validConfig(), ephemeral: "yes" }), [
+            'lakestream:ephemeral must be a boolean (got "yes")',
+        ]);
+    });
+
+    it("takes SQL warehouse auto-stop as 0 or at least 10 minutes, with no maximum", function () {
+        for (const autoStopMinutes of [0, 10, 600]) {
+            const config = parseStackConfig("dev", {
+                ...validConfig(),
+                powerBi: { sqlWarehouse: { autoStopMinutes } },
+            });
+            assert.equal(config.powerBi.sqlWarehouse?.autoStopMinutes, autoStopMinutes);
+        }
+        for (const autoStopMinutes of [1, 9]) {
+            assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes } } }), [
+                `lakestream:powerBi.sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10 (got ${autoStopMinutes})`,
+            ]);
+        }
+    });
+
+    it("creates the catalog's storage by default, in an account whose name stays the same for the stack", function () {
+        const first = parseStackConfig("dev", validConfig()).catalog.storage;
+        assert.equal(first.kind, "create");
+        assert.match(first.kind === "create" ? first.storageAccountName : "", /^lsdev[0-9a-f]{10}$/);
+        assert.deepEqual(parseStackConfig("dev", validConfig()).catalog.storage, first);
+        const named = parseStackConfig("dev", { ...validConfig(), catalog: { storageAccountName: "lakestreamdata" } });
+        assert.deepEqual(named.catalog.storage, { kind: "create", storageAccountName: "lakestreamdata" });
+        const long = defaultStorageAccountName("a-very-long-stack-name-indeed", "westeurope", "o");
+        assert.match(long, /^[a-z0-9]{3,24}$/);
+    });
+
+    it("uses an existing managed location or external location instead, and refuses both at once", function () {
+        const storageRoot = "abfss://lake@acct.dfs.core.windows.net/lakestream";
+        assert.deepEqual(parseStackConfig("dev", { ...validConfig(), catalog: { storageRoot } }).catalog.storage, {
+            kind: "storageRoot",
+            storageRoot,
+        });
+        assert.deepEqual(
+            parseStackConfig("dev", { ...validConfig(), catalog: { externalLocation: "shared_lake" } }).catalog.storage,
+            { kind: "externalLocation", externalLocationName: "shared_lake" },
+        );
+        assert.deepEqual(
+            parseStackConfig("dev", { ...validConfig(), catalog: { metastoreStorage: "true" } }).catalog.storage,
+            { kind: "metastore" },
+        );
+        assert.deepEqual(
+            problemsOf({
+                ...validConfig(),
+                catalog: { storageRoot, externalLocation: "shared_lake", storageAccountName: "lakestreamdata" },
+            }),
+            [
+                'lakestream:catalog.externalLocation and catalog.storageRoot are exclusive: name one existing location, or neither to create the storage (got "shared_lake")',
+                'lakestream:catalog.storageAccountName names the storage account the stack creates, which it does not do with catalog.storageRoot (got "lakestreamdata")',
+            ],
+        );
+        assert.deepEqual(problemsOf({ ...validConfig(), catalog: { storageAccountName: "Lake_Stream" } }), [
+            'lakestream:catalog.storageAccountName must be 3-24 lower-case letters and digits (got "Lake_Stream")',
+        ]);
+        assert.deepEqual(
+            problemsOf({ ...validConfig(), catalog: { storageRoot: "https://acct.blob.core.windows.net/x" } }),
+            [
+                'lakestream:catalog.storageRoot must be an abfss://container@account.dfs.core.windows.net/path URL (got "https://acct.blob.core.windows.net/x")',
+            ],
+        );
+    });
+
+    it("adopts kept data only in a stack that keeps it, with the subscription the storage is in", function () {
+        assert.deepEqual(problemsOf({ ...validConfig(), adoptData: true }), [
+            "lakestream:adoptData is for a stack whose data survives destroy: set lakestream:ephemeral to false (got true)",
+            "azure-native:subscriptionId is required with lakestream:adoptData: the ids of the kept storage account and its resource group name the subscription (got nothing)",
+        ]);
+        assert.deepEqual(
+            problemsOf({
+                ...validConfig(),
+                ephemeral: false,
+                adoptData: "true",
+                catalog: { forceDestroy: true },
+                "azure-native:subscriptionId": "not-a-guid",
+            }),
+            [
+                'azure-native:subscriptionId must be a subscription id (a GUID) (got "not-a-guid")',
+                'lakestream:adoptData contradicts catalog.forceDestroy: true, which deletes the data it would adopt (got "true")',
+            ],
+        );
+        const subscriptionId = "12345678-1234-1234-1234-123456789abc";
+        const config = parseStackConfig("prod", {
+            ...validConfig(),
+            ephemeral: false,
+            adoptData: true,
+            "azure-native:subscriptionId": subscriptionId,
+        });
+        assert.equal(config.adoptData, true);
+        assert.equal(config.subscriptionId, subscriptionId);
     });
 });

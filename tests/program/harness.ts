@@ -6,6 +6,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** The `import` option: the id of an existing resource to adopt. */
+    importId?: string;
 }
 
 /**
@@ -24,7 +26,12 @@ export async function recordResources(
                 if (args.custom === false) {
                     return { id: `${args.name}-id`, state: {} };
                 }
-                recorded.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+                recorded.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs as Record<string, unknown>,
+                    importId: args.id || undefined,
+                });
                 return newMockResource(stack, args);
             },
             call: (args) => mockCall(stack, args, workspace),

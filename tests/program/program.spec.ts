@@ -38,6 +38,17 @@ function countByType(plan: Plan): Record<string, number> {
     return counts;
 }
 
+/** The resources of the catalog's storage chain. */
+const chainTypes = {
+    group: "azure-native:resources:ResourceGroup",
+    connector: "azure-native:databricks:AccessConnector",
+    account: "azure-native:storage:StorageAccount",
+    container: "azure-native:storage:BlobContainer",
+    roleAssignment: "azure-native:authorization:RoleAssignment",
+    credential: "databricks:index/storageCredential:StorageCredential",
+    location: "databricks:index/externalLocation:ExternalLocation",
+} as const;
+
 function jobOf(plan: Plan): JobInputs {
     const job = plan.resources.find((resource) => resource.type === "databricks:index/job:Job");
     assert.ok(job, "the plan has a job");
@@ -46,12 +57,72 @@ function jobOf(plan: Plan): JobInputs {
 
 describe("the program, for every stack", function () {
     const stacks = listStacks(root);
+    // An update preview: everything exists, so every value the tests read is known.
     const plans = new Map<string, Plan>();
+    // A first preview: nothing exists yet.
+    const firstPlans = new Map<string, Plan>();
 
     before(async function () {
         for (const stack of stacks) {
-            plans.set(stack, await runPlan({ stack }));
+            plans.set(stack, await runPlan({ stack, mode: "update" }));
+            firstPlans.set(stack, await runPlan({ stack, mode: "first-deploy" }));
         }
+    });
+
+    it("exports no output without a value, in either mode (the engine would warn and drop it)", function () {
+        for (const [stack, plan] of [...plans, ...firstPlans]) {
+            assert.deepEqual(plan.warnings, [], `${stack} (${plan.mode})`);
+        }
+        assert.equal(plans.get("dev")!.outputs.sqlWarehouseId, undefined, "dev has no warehouse, so no output");
+        assert.ok(plans.get("prod")!.outputs.sqlWarehouseId !== undefined);
+    });
+
+    it("creates the catalog's storage chain per stack, with the catalog under its external location", function () {
+        for (const [stack, plan] of plans) {
+            const chain = plan.resources.filter((resource) => resource.urn.includes("CatalogStorage$"));
+            assert.deepEqual(
+                chain.map((resource) => resource.type).sort(),
+                Object.values(chainTypes).sort(),
+                `${stack}: one of each piece of the chain`,
+            );
+            const of = (type: string) => plan.resources.find((resource) => resource.type === type)!;
+            const account = of(chainTypes.account);
+            assert.equal(account.inputs.isHnsEnabled, true);
+            assert.equal(account.inputs.minimumTlsVersion, "TLS1_2");
+            assert.equal(account.inputs.allowBlobPublicAccess, false);
+            const location = of(chainTypes.location);
+            assert.equal(
+                location.inputs.url,
+                `abfss://unity-catalog@${String(account.inputs.accountName)}.dfs.core.windows.net/`,
+            );
+            const catalog = of("databricks:index/catalog:Catalog");
+            assert.equal(catalog.inputs.storageRoot, `${String(location.inputs.url)}${String(catalog.inputs.name)}`);
+            assert.ok(catalog.dependencies.includes(location.urn), `${stack}: the catalog waits for its location`);
+            assert.equal(plan.outputs.catalogStorageRoot, catalog.inputs.storageRoot);
+        }
+    });
+
+    it("previews a first deploy as the engine does: unknown ids and look-ups through a workspace still to be created", function () {
+        const dev = firstPlans.get("dev")!;
+        const of = (type: string) => dev.resources.find((resource) => resource.type === type)!;
+        const cluster = of("databricks:index/cluster:Cluster");
+        // Unknown, not absent: the look-ups depend on the workspace's provider.
+        assert.equal(cluster.inputs.singleUserName, pulumi.runtime.unknownValue);
+        assert.equal(cluster.inputs.nodeTypeId, pulumi.runtime.unknownValue);
+        assert.equal(of("pulumi:providers:databricks").inputs.host, pulumi.runtime.unknownValue);
+        assert.equal(of(chainTypes.roleAssignment).inputs.principalId, pulumi.runtime.unknownValue);
+        assert.equal(of("databricks:index/catalog:Catalog").inputs.storageRoot, pulumi.runtime.unknownValue);
+        assert.equal(dev.outputs.workspaceUrl, pulumi.runtime.unknownValue);
+        // The same program, once everything exists: known values from the same look-ups.
+        const update = plans.get("dev")!;
+        const updated = update.resources.find((resource) => resource.type === "databricks:index/cluster:Cluster")!;
+        assert.equal(updated.inputs.singleUserName, "deployer@example.com");
+        assert.match(String(updated.inputs.nodeTypeId), /^Standard_/);
+        // What the plan knows in both modes stays the same.
+        assert.deepEqual(
+            dev.resources.map((resource) => resource.urn).sort(),
+            update.resources.map((resource) => resource.urn).sort(),
+        );
     });
 
     it("finds the dev and prod stacks", function () {
@@ -63,6 +134,7 @@ describe("the program, for every stack", function () {
             const counts = countByType(plan);
             for (const type of [
                 "azure-native:eventhub:Namespace",
+                "azure-native:databricks:AccessConnector",
                 "azure-native:eventhub:EventHub",
                 "databricks:index/catalog:Catalog",
                 "databricks:index/volume:Volume",
@@ -107,23 +179,27 @@ describe("the program, for every stack", function () {
         assert.equal(prodCatalog.inputs.forceDestroy, false);
     });
 
-    it("keeps prod's catalog, schemas and checkpoints on destroy and lets dev's go, protecting nothing", function () {
+    it("keeps prod's catalog, schemas, checkpoints and their storage on destroy and lets dev's go, protecting nothing", function () {
         const dataTypes = [
             "databricks:index/catalog:Catalog",
             "databricks:index/schema:Schema",
             "databricks:index/volume:Volume",
+            ...Object.values(chainTypes),
         ];
         for (const [stack, kept] of [
             ["dev", false],
             ["prod", true],
         ] as const) {
             const plan = plans.get(stack)!;
-            const data = plan.resources.filter((resource) => dataTypes.includes(resource.type));
-            assert.equal(data.length, 5, stack);
+            // The stack's other resource group (Event Hubs) goes; the storage has a group of its own.
+            const data = plan.resources.filter(
+                (resource) => dataTypes.includes(resource.type) && !resource.urn.includes("EventHubsIngest$"),
+            );
+            assert.equal(data.length, 12, stack);
             for (const resource of data) {
                 assert.equal(resource.retainOnDelete, kept, `${stack}: ${resource.urn}`);
             }
-            const others = plan.resources.filter((resource) => !dataTypes.includes(resource.type));
+            const others = plan.resources.filter((resource) => !data.includes(resource));
             assert.ok(
                 others.every((resource) => !resource.retainOnDelete),
                 `${stack}: only data is kept`,
@@ -350,15 +426,36 @@ describe("npm run plan", function () {
         const result = plan("--stack", "dev", "--json");
         assert.equal(result.status, 0, result.stderr);
         const document = JSON.parse(result.stdout);
-        assert.deepEqual(Object.keys(document), ["stack", "resources", "outputs"]);
+        assert.deepEqual(Object.keys(document), ["stack", "mode", "resources", "outputs", "warnings"]);
         assert.equal(document.stack, "dev");
-        assert.equal(document.outputs.sendConnectionString, "[secret]");
+        assert.equal(document.mode, "first-deploy");
+        assert.deepEqual(document.warnings, []);
+        // Before the first deployment the key does not exist: the output is unknown, not an empty secret.
+        assert.equal(document.outputs.sendConnectionString, "[unknown]");
         for (const resource of document.resources) {
             assert.deepEqual(
                 Object.keys(resource).filter((k) => k !== "parent"),
                 ["urn", "type", "name", "inputs"],
             );
         }
+    });
+
+    it("previews an existing stack with --mode update, where look-ups answer", function () {
+        const result = plan("--stack", "dev", "--mode", "update", "--json");
+        assert.equal(result.status, 0, result.stderr);
+        const document = JSON.parse(result.stdout);
+        assert.equal(document.mode, "update");
+        const cluster = document.resources.find(
+            (resource: { type: string }) => resource.type === "databricks:index/cluster:Cluster",
+        );
+        assert.equal(cluster.inputs.singleUserName, "deployer@example.com");
+        assert.equal(document.outputs.sendConnectionString, "[secret]");
+    });
+
+    it("exits 2 on an unknown --mode, naming the allowed ones", function () {
+        const result = plan("--stack", "dev", "--mode", "preview");
+        assert.equal(result.status, 2);
+        assert.match(result.stderr, /--mode must be one of first-deploy, update \(got "preview"\)/);
     });
 
     it("exits 2 and lists the stacks for an unknown stack", function () {
@@ -413,6 +510,101 @@ describe("npm run plan", function () {
         const result = plan("--stak", "dev");
         assert.equal(result.status, 2);
         assert.match(result.stderr, /Unknown option '--stak'/);
-        assert.match(result.stderr, /allowed flags: --stack, --stack-file, --json, --help/);
+        assert.match(result.stderr, /allowed flags: --stack, --stack-file, --mode, --json, --help/);
+    });
+});
+
+describe("adopting kept data, and an existing location instead of the chain", function () {
+    let dir: string;
+    const prodSettings = fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8");
+
+    /** Plans prod with extra top-level settings, written the way `pulumi config set` writes them. */
+    async function prodWith(mode: "first-deploy" | "update", extra: string[], catalog?: string[]): Promise<Plan> {
+        let text = prodSettings.replace(/^config:\n/m, `config:\n${extra.map((line) => `  ${line}\n`).join("")}`);
+        if (catalog !== undefined) {
+            text = text.replace(
+                / {2}lakestream:catalog:\n/,
+                `  lakestream:catalog:\n${catalog.map((line) => `    ${line}\n`).join("")}`,
+            );
+        }
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        fs.writeFileSync(file, text);
+        return runPlan({ stack: "prod", stackFile: file, mode });
+    }
+
+    before(function () {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-adopt-"));
+    });
+
+    it("imports every kept piece of prod by the id its provider uses, once adoptData is set", async function () {
+        const subscription = "12345678-1234-1234-1234-123456789abc";
+        const plan = await prodWith("first-deploy", [
+            'lakestream:adoptData: "true"',
+            `azure-native:subscriptionId: ${subscription}`,
+        ]);
+        const imported = Object.fromEntries(
+            plan.resources.filter((r) => r.importId !== undefined).map((r) => [r.name, r.importId]),
+        );
+        const account = plan.resources.find((r) => r.type === chainTypes.account)!.inputs.accountName as string;
+        const group = `/subscriptions/${subscription}/resourceGroups/lakestream-prod-data`;
+        const accountId = `${group}/providers/Microsoft.Storage/storageAccounts/${account}`;
+        assert.equal(imported["lakestream-prod-rg"], group);
+        assert.equal(imported["lakestream-prod-account"], accountId);
+        assert.equal(
+            imported["lakestream-prod-container"],
+            `${accountId}/blobServices/default/containers/unity-catalog`,
+        );
+        assert.equal(
+            imported["lakestream-prod-connector"],
+            `${group}/providers/Microsoft.Databricks/accessConnectors/lakestream-prod-uc`,
+        );
+        assert.match(
+            String(imported["lakestream-prod-blob-contributor"]),
+            new RegExp(`^${accountId}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`),
+        );
+        assert.equal(imported["lakestream-prod-credential"], "lakestream_prod");
+        assert.equal(imported["lakestream-prod-location"], "lakestream_prod");
+        assert.equal(imported["lakestream-prod-catalog"], "lakestream_prod");
+        for (const layer of ["bronze", "silver", "gold"]) {
+            assert.equal(imported[`lakestream-prod-${layer}`], `lakestream_prod.${layer}`);
+        }
+        assert.equal(imported["lakestream-prod-checkpoints"], "lakestream_prod.bronze.checkpoints");
+        assert.equal(Object.keys(imported).length, 12);
+        // Adopted pieces exist, so even a first preview knows their outputs.
+        const connector = plan.resources.find((r) => r.type === chainTypes.roleAssignment)!;
+        assert.match(String(connector.inputs.principalId), /^[0-9a-f-]{36}$/);
+    });
+
+    it("adopts nothing without adoptData, so a first deployment creates", async function () {
+        const plan = await prodWith("update", []);
+        assert.deepEqual(
+            plan.resources.filter((r) => r.importId !== undefined),
+            [],
+        );
+    });
+
+    it("creates no chain when the stack names an existing managed location", async function () {
+        const root = "abfss://lake@existingaccount.dfs.core.windows.net/catalogs/lakestream_prod";
+        const plan = await prodWith("update", [], [`storageRoot: ${root}`]);
+        for (const type of Object.values(chainTypes)) {
+            assert.ok(!plan.resources.some((r) => r.type === type && r.urn.includes("CatalogStorage")), `no ${type}`);
+        }
+        const catalog = plan.resources.find((r) => r.type === "databricks:index/catalog:Catalog")!;
+        assert.equal(catalog.inputs.storageRoot, root);
+        assert.equal(plan.outputs.storageAccountName, undefined);
+        assert.deepEqual(plan.warnings, []);
+    });
+
+    it("puts the catalog under an existing external location found by name, unknown until the workspace exists", async function () {
+        const update = await prodWith("update", [], ["externalLocation: shared_lake"]);
+        assert.ok(!update.resources.some((r) => r.type === chainTypes.location));
+        const catalog = update.resources.find((r) => r.type === "databricks:index/catalog:Catalog")!;
+        assert.match(
+            String(catalog.inputs.storageRoot),
+            /^abfss:\/\/unity-catalog@existing[0-9a-f]{10}\.dfs\.core\.windows\.net\/lakestream_prod$/,
+        );
+        const first = await prodWith("first-deploy", [], ["externalLocation: shared_lake"]);
+        const firstCatalog = first.resources.find((r) => r.type === "databricks:index/catalog:Catalog")!;
+        assert.equal(firstCatalog.inputs.storageRoot, pulumi.runtime.unknownValue);
     });
 });

@@ -12,9 +12,14 @@ describe(policy, () => {
 
     it("rejects 60 minutes and never stopping", async () => {
         const [late] = await violationsOf(policy, [sqlEndpoint({ inputs: { autoStopMins: 60 } })]);
-        assert.match(late.message, /Found autoStopMins 60; allowed: 1 to 10 minutes\./);
+        assert.match(late.message, /Found autoStopMins 60; allowed: 10 to 10 minutes\./);
         const [never] = await violationsOf(policy, [sqlEndpoint({ inputs: { autoStopMins: 0 } })]);
         assert.match(never.message, /never stops/);
+    });
+
+    it("rejects 5 minutes, which the SQL Warehouses API refuses", async () => {
+        const [early] = await violationsOf(policy, [sqlEndpoint({ inputs: { autoStopMins: 5 } })]);
+        assert.match(early.message, /Found autoStopMins 5 \(the API accepts 0 or at least 10\); allowed: 10 to 10/);
     });
 
     it("uses the stack's limit", async () => {
