@@ -1,4 +1,5 @@
 // Composition root of the lakestream platform: reads and validates the stack config once, then wires the components.
+import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, rawConfigFromPulumi } from "./src/config";
 import {
@@ -51,24 +52,39 @@ const catalog = new MedallionCatalog(
     onWorkspace,
 );
 
-const cluster = new StreamingCluster(
-    prefix,
-    {
-        sparkVersion: config.cluster.sparkVersion,
-        nodeType: config.cluster.nodeType,
-        workers: config.cluster.workers,
-        autoscale: config.cluster.autoscale,
-        autoterminationMinutes: config.cluster.autoterminationMinutes,
-        singleUserName: config.cluster.singleUserName,
-        tags: config.tags,
-    },
-    onWorkspace,
-);
+// The identity the pipeline's dedicated compute belongs to, resolved once: the configured user, else the deployer.
+const runAsUserName: pulumi.Output<string> = config.cluster.singleUserName
+    ? pulumi.output(config.cluster.singleUserName)
+    : databricks.getCurrentUserOutput({}, { provider: workspace.provider }).userName;
+
+// The all-purpose cluster is for working by hand; the job runs on its own job cluster unless job.compute says otherwise.
+const cluster = config.interactiveCluster
+    ? new StreamingCluster(
+          prefix,
+          {
+              sparkVersion: config.cluster.sparkVersion,
+              nodeType: config.cluster.nodeType,
+              workers: config.cluster.workers,
+              autoscale: config.cluster.autoscale,
+              autoterminationMinutes: config.cluster.autoterminationMinutes,
+              singleUserName: runAsUserName,
+              tags: config.tags,
+          },
+          onWorkspace,
+      )
+    : undefined;
 
 const job = new MedallionJob(
     prefix,
     {
-        clusterId: cluster.clusterId,
+        runAsUserName,
+        jobCluster: {
+            sparkVersion: config.cluster.sparkVersion,
+            nodeType: config.cluster.nodeType,
+            workers: config.cluster.workers,
+            autoscale: config.cluster.autoscale,
+        },
+        interactiveClusterId: config.job.compute === "interactive" ? cluster?.clusterId : undefined,
         workspaceUrl: workspace.workspaceUrl,
         notebooksDir: "notebooks",
         workspaceFolder: `/Shared/lakestream/${stack}`,
@@ -82,10 +98,13 @@ const job = new MedallionJob(
         timezone: config.job.timezone,
         timeoutSeconds: config.job.timeoutSeconds,
         maxRetries: config.job.maxRetries,
+        taskRetryMode: config.job.taskRetryMode,
         startingPosition: config.job.startingPosition,
         maxEventsPerTrigger: config.job.maxEventsPerTrigger,
         goldOutputMode: config.job.goldOutputMode,
         paused: config.job.paused,
+        notify: config.job.notify,
+        backlog: config.job.backlog,
         tags: config.tags,
     },
     onWorkspace,
@@ -97,12 +116,17 @@ const powerBiConnection = new PowerBiConnection(
     {
         workspaceHost: workspace.host,
         workspaceId: workspace.workspaceId,
-        clusterId: cluster.clusterId,
+        clusterId: cluster?.clusterId,
         catalogName: catalog.catalogName,
         goldSchema: catalog.schemaNames.gold,
         sqlWarehouse:
-            warehouse?.enabled === true
-                ? { clusterSize: warehouse.clusterSize, autoStopMinutes: warehouse.autoStopMinutes, tags: config.tags }
+            // Without the all-purpose cluster, a warehouse is the only compute Power BI can query.
+            warehouse?.enabled === true || cluster === undefined
+                ? {
+                      clusterSize: warehouse?.clusterSize,
+                      autoStopMinutes: warehouse?.autoStopMinutes,
+                      tags: config.tags,
+                  }
                 : undefined,
     },
     onWorkspace,
@@ -116,7 +140,8 @@ export const eventHubsConsumerGroup = ingest.consumerGroupName;
 export const sendConnectionString = ingest.sendConnectionString;
 export const listenConnectionString = ingest.listenConnectionString;
 export const workspaceUrl = workspace.workspaceUrl;
-export const clusterId = cluster.clusterId;
+// Only a stack with the all-purpose cluster has this output (the CLI drops an output whose value is undefined).
+export const clusterId = cluster?.clusterId;
 export const jobId = job.jobId;
 export const jobUrl = job.jobUrl;
 export const catalogName = catalog.catalogName;

@@ -7,8 +7,8 @@ export interface PowerBiConnectionArgs {
     workspaceHost: pulumi.Input<string>;
     /** Numeric workspace id, part of a cluster's HTTP path. */
     workspaceId: pulumi.Input<string>;
-    /** Cluster Power BI queries when there is no SQL warehouse. */
-    clusterId: pulumi.Input<string>;
+    /** Cluster Power BI queries when there is no SQL warehouse; one of the two is required. Defaults to none. */
+    clusterId?: pulumi.Input<string>;
     /** Catalog holding the gold schema. */
     catalogName: pulumi.Input<string>;
     /** Schema of the gold table. */
@@ -88,6 +88,12 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             httpPath = pulumi.interpolate`/sql/1.0/warehouses/${warehouse.id}`;
             this.sqlWarehouseId = warehouse.id;
         } else {
+            if (args.clusterId === undefined) {
+                throw new pulumi.ResourceError(
+                    "Power BI needs a SQL warehouse or a cluster to query (got neither)",
+                    this,
+                );
+            }
             httpPath = pulumi.interpolate`sql/protocolv1/o/${args.workspaceId}/${args.clusterId}`;
             this.sqlWarehouseId = pulumi.output(undefined);
         }

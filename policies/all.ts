@@ -10,6 +10,9 @@ import { clusterAutoTermination } from "./databricks/clusterAutoTermination";
 import { clusterMaxWorkers } from "./databricks/clusterMaxWorkers";
 import { clusterRequiredTags } from "./databricks/clusterRequiredTags";
 import { clusterSingleUserForEventHubs } from "./databricks/clusterSingleUserForEventHubs";
+import { continuousJobTaskRetry } from "./databricks/continuousJobTaskRetry";
+import { jobFailureNotification } from "./databricks/jobFailureNotification";
+import { jobOnJobCompute } from "./databricks/jobOnJobCompute";
 import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
 import { hubPartitionCount } from "./eventhubs/hubPartitionCount";
@@ -43,6 +46,9 @@ export const policies = [
     clusterSingleUserForEventHubs,
     clusterRequiredTags,
     sqlWarehouseAutoStop,
+    jobOnJobCompute,
+    continuousJobTaskRetry,
+    jobFailureNotification,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,

@@ -108,6 +108,8 @@ const clusterSchema = z
     })
     .strict();
 
+const emailAddress = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+
 const jobSchema = z
     .object({
         mode: z.enum(["continuous", "availableNow"]).default("availableNow"),
@@ -116,12 +118,24 @@ const jobSchema = z
             .regex(/^\S+( \S+){5,6}$/)
             .default("0 0/15 * * * ?"),
         timezone: z.string().min(1).default("UTC"),
-        timeoutSeconds: intBetween(60, 7 * 24 * 3600).default(3600),
+        // Scheduled runs only: a continuous run is meant to run, and its health rules watch it instead.
+        timeoutSeconds: intBetween(60, 7 * 24 * 3600).optional(),
         maxRetries: intBetween(0, 10).optional(),
         startingPosition: z.enum(["start", "latest"]).default("start"),
         maxEventsPerTrigger: intBetween(1, 10_000_000).optional(),
         goldOutputMode: z.enum(["update", "append"]).default("update"),
-        paused: z.boolean().default(false),
+        // Defaults to the stack's `ephemeral`: an idle dev stack costs nothing until someone unpauses it.
+        paused: z.boolean().optional(),
+        compute: z.enum(["job", "interactive"]).default("job"),
+        taskRetryMode: z.enum(["ON_FAILURE", "NEVER"]).optional(),
+        notify: z.array(emailAddress).optional(),
+        backlog: z
+            .object({
+                maxFiles: intBetween(1, 1_000_000).default(200),
+                maxBytes: intBetween(1024, 1024 ** 4).default(1024 ** 3),
+            })
+            .strict()
+            .default({ maxFiles: 200, maxBytes: 1024 ** 3 }),
     })
     .strict();
 
@@ -155,14 +169,15 @@ const stackConfigSchema = z
         databricks: databricksSchema.default({}),
         catalog: catalogSchema.default({ grants: [] }),
         cluster: clusterSchema,
+        interactiveCluster: z.boolean().default(false),
         job: jobSchema.default({
             mode: "availableNow",
             schedule: "0 0/15 * * * ?",
             timezone: "UTC",
-            timeoutSeconds: 3600,
             startingPosition: "start",
             goldOutputMode: "update",
-            paused: false,
+            compute: "job",
+            backlog: { maxFiles: 200, maxBytes: 1024 ** 3 },
         }),
         powerBi: powerBiSchema.default({}),
     })
@@ -261,6 +276,44 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             message: "is not allowed with mode continuous: Databricks retries continuous jobs itself",
         });
     }
+    if (job.mode === "continuous" && job.timeoutSeconds !== undefined) {
+        problems.push({
+            path: ["job", "timeoutSeconds"],
+            message:
+                "is not allowed with mode continuous: a continuous run is meant to run; its health rules and " +
+                "failure notifications watch it",
+        });
+    }
+    if (job.mode !== "continuous" && job.taskRetryMode !== undefined) {
+        problems.push({
+            path: ["job", "taskRetryMode"],
+            message: "only applies to mode continuous (scheduled runs retry with job.maxRetries)",
+        });
+    }
+    if (job.compute === "interactive" && raw.interactiveCluster !== true) {
+        problems.push({
+            path: ["job", "compute"],
+            message: "interactive needs lakestream:interactiveCluster: true, the cluster the tasks would run on",
+        });
+    }
+    const owner = raw.owner;
+    if (job.notify === undefined && typeof owner === "string" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner)) {
+        problems.push({
+            path: ["job", "notify"],
+            message:
+                `must list the e-mail addresses that hear about failures: it defaults to lakestream:owner, ` +
+                `which is not an e-mail address ("${owner}")`,
+        });
+    }
+    const powerBi = record(raw.powerBi);
+    if (raw.interactiveCluster !== true && record(powerBi.sqlWarehouse).enabled === false) {
+        problems.push({
+            path: ["powerBi", "sqlWarehouse", "enabled"],
+            message:
+                "must not be false without lakestream:interactiveCluster: true: Power BI needs a SQL warehouse or " +
+                "the interactive cluster to query",
+        });
+    }
     const workspace = record(raw.databricks);
     if (workspace.workspaceUrl !== undefined && workspace.workspaceName !== undefined) {
         problems.push({
@@ -293,7 +346,13 @@ export interface LakestreamConfig {
     databricks: ParsedConfig["databricks"];
     catalog: Omit<ParsedConfig["catalog"], "name" | "forceDestroy"> & { name: string; forceDestroy: boolean };
     cluster: ParsedConfig["cluster"];
-    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger"> & { maxEventsPerTrigger: number };
+    /** An all-purpose cluster for working by hand; the job runs on job clusters unless job.compute says otherwise. */
+    interactiveCluster: boolean;
+    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger" | "paused" | "notify"> & {
+        maxEventsPerTrigger: number;
+        paused: boolean;
+        notify: string[];
+    };
     powerBi: ParsedConfig["powerBi"];
 }
 
@@ -447,8 +506,9 @@ function formatText(key: string): string {
         "lakestream:catalog.storageRoot": "must be an abfss://container@account.dfs.core.windows.net/path URL",
         "lakestream:cluster.nodeType": "must be an Azure VM size such as Standard_DS3_v2",
         "lakestream:job.schedule": 'must be a Quartz cron expression such as "0 0/15 * * * ?"',
+        "lakestream:job.notify": "must be an e-mail address such as data-platform@example.com",
     };
-    return formats[key] ?? "has the wrong format";
+    return formats[key.replace(/\[\d+\]/g, "")] ?? "has the wrong format";
 }
 
 /**
@@ -486,10 +546,15 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             forceDestroy: config.catalog.forceDestroy ?? config.ephemeral,
         },
         cluster: config.cluster,
+        interactiveCluster: config.interactiveCluster,
         job: {
             ...config.job,
+            // A scheduled run keeps a bound on its length; a continuous run has none.
+            timeoutSeconds: config.job.mode === "continuous" ? undefined : (config.job.timeoutSeconds ?? 3600),
             // The connector's own default: 1000 events per partition per trigger.
             maxEventsPerTrigger: config.job.maxEventsPerTrigger ?? config.eventHubs.partitionCount * 1000,
+            paused: config.job.paused ?? config.ephemeral,
+            notify: config.job.notify ?? [config.owner],
         },
         powerBi: config.powerBi,
     };

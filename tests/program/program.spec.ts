@@ -266,7 +266,7 @@ describe("npm run plan", function () {
             [
                 "config:",
                 "  azure-native:location: westeurope",
-                "  lakestream:owner: someone",
+                "  lakestream:owner: someone@example.com",
                 "  lakestream:environment: broken",
                 "  lakestream:eventHubs: { sku: Basic, throughputUnits: 1, partitionCount: 64, retentionHours: 48 }",
                 "  lakestream:databricks: {}",
