@@ -65,7 +65,6 @@ describe("the program, for every stack", function () {
                 "azure-native:eventhub:EventHub",
                 "databricks:index/catalog:Catalog",
                 "databricks:index/volume:Volume",
-                "databricks:index/cluster:Cluster",
                 "databricks:index/job:Job",
                 "databricks:index/secretScope:SecretScope",
                 "databricks:index/secret:Secret",
@@ -76,10 +75,17 @@ describe("the program, for every stack", function () {
             assert.equal(counts["azure-native:eventhub:EventHubAuthorizationRule"], 2, stack);
             assert.equal(counts["databricks:index/schema:Schema"], 3, stack);
             assert.equal(counts["databricks:index/notebook:Notebook"], 3, stack);
-            const moduleFiles = fs
-                .readdirSync(path.join(root, "notebooks", "medallion"))
-                .filter((f) => f.endsWith(".py"));
-            assert.equal(counts["databricks:index/workspaceFile:WorkspaceFile"], moduleFiles.length, stack);
+            // Neither stack asks for the all-purpose cluster: the job brings its own.
+            assert.equal(counts["databricks:index/cluster:Cluster"], undefined, stack);
+            const uploaded = plan.resources
+                .filter((resource) => resource.type === "databricks:index/workspaceFile:WorkspaceFile")
+                .map((resource) => path.basename(String(resource.inputs.path)))
+                .sort();
+            assert.deepEqual(
+                uploaded,
+                ["__init__.py", "bronze.py", "gold.py", "schema.py", "silver.py", "streams.py", "tables.py"],
+                stack,
+            );
         }
     });
 
@@ -87,17 +93,41 @@ describe("the program, for every stack", function () {
         const dev = plans.get("dev")!;
         const devCounts = countByType(dev);
         assert.equal(devCounts["azure-native:eventhub:ConsumerGroup"], undefined);
-        assert.equal(devCounts["databricks:index/sqlEndpoint:SqlEndpoint"], undefined);
+        // Without the all-purpose cluster, Power BI queries a serverless warehouse that auto-stops.
+        assert.equal(devCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
         const devNamespace = dev.resources.find((r) => r.type === "azure-native:eventhub:Namespace")!;
         assert.deepEqual(devNamespace.inputs.sku, { name: "Basic", tier: "Basic", capacity: 1 });
-        assert.ok(jobOf(dev).schedule);
+        // dev is ephemeral: its schedule is created paused, so an idle stack costs nothing.
+        assert.equal(jobOf(dev).schedule?.pauseStatus, "PAUSED");
+        assert.equal(jobOf(dev).timeoutSeconds, 1800);
 
         const prod = plans.get("prod")!;
         const prodCounts = countByType(prod);
         assert.equal(prodCounts["azure-native:eventhub:ConsumerGroup"], 1);
         assert.equal(prodCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
         assert.equal(prodCounts["databricks:index/grants:Grants"], 1);
-        assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED" });
+        assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED", taskRetryMode: "ON_FAILURE" });
+        assert.equal(jobOf(prod).controlRunState, true);
+        assert.equal(jobOf(prod).timeoutSeconds, undefined);
+        for (const [stack, plan] of plans) {
+            const job = jobOf(plan);
+            assert.deepEqual(job.emailNotifications, { onFailures: ["data-platform@example.com"] }, stack);
+            assert.deepEqual(
+                job.tasks.map((task) => [task.taskKey, task.jobClusterKey, task.existingClusterId]),
+                [
+                    ["bronze", "medallion", undefined],
+                    ["silver", "medallion", undefined],
+                    ["gold", "medallion", undefined],
+                ],
+                stack,
+            );
+        }
+        const devCluster = jobOf(dev).jobClusters![0].newCluster;
+        assert.equal(devCluster.numWorkers, 0);
+        assert.equal(devCluster.singleUserName, "deployer@example.com");
+        const prodCluster = jobOf(prod).jobClusters![0].newCluster;
+        assert.deepEqual(prodCluster.autoscale, { minWorkers: 1, maxWorkers: 2 });
+        assert.equal(prodCluster.nodeTypeId, "Standard_DS3_v2");
         const bronzeParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
         assert.equal(bronzeParameters(dev).consumer_group, "$Default");
         assert.equal(bronzeParameters(prod).consumer_group, "databricks");
@@ -141,7 +171,6 @@ describe("the program, for every stack", function () {
                 "eventHubsFullyQualifiedNamespace",
                 "eventHubName",
                 "workspaceUrl",
-                "clusterId",
                 "jobId",
                 "jobUrl",
                 "catalogName",
@@ -150,6 +179,8 @@ describe("the program, for every stack", function () {
             ]) {
                 assert.ok(plan.outputs[name] !== undefined, `${stack} lacks output ${name}`);
             }
+            // There is no all-purpose cluster to name.
+            assert.equal(plan.outputs.clusterId, undefined, `${stack}: clusterId`);
             for (const name of ["sendConnectionString", "listenConnectionString"]) {
                 const output = plan.outputs[name] as Record<string, unknown>;
                 assert.equal(output[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, `${stack}.${name}`);
@@ -200,14 +231,12 @@ describe("the program, for every stack", function () {
             assert.equal(powerBi.table, "weather_summary");
             assert.ok(!/password|token|key/i.test(powerBi.pbids), `${stack}: credentials in the .pbids`);
         }
-        assert.match(
-            (plans.get("dev")!.outputs.powerBi as Record<string, string>).httpPath,
-            /^sql\/protocolv1\/o\/\d+\/[\w-]+$/,
-        );
-        assert.match(
-            (plans.get("prod")!.outputs.powerBi as Record<string, string>).httpPath,
-            /^\/sql\/1\.0\/warehouses\/\w+$/,
-        );
+        for (const stack of ["dev", "prod"]) {
+            assert.match(
+                (plans.get(stack)!.outputs.powerBi as Record<string, string>).httpPath,
+                /^\/sql\/1\.0\/warehouses\/\w+$/,
+            );
+        }
     });
 
     it("passes each notebook exactly the widgets it declares", function () {
@@ -225,6 +254,29 @@ describe("the program, for every stack", function () {
                     widgets,
                     `${stack}: ${task.taskKey}`,
                 );
+            }
+        }
+    });
+
+    it("declares widget defaults that are empty (and required) or what every stack passes", function () {
+        for (const layer of ["bronze", "silver", "gold"]) {
+            const source = fs.readFileSync(path.join(root, "notebooks", `${layer}.py`), "utf8");
+            const defaults = [
+                ...source.matchAll(/dbutils\.widgets\.(?:text|dropdown)\(\s*"(\w+)",\s*"([^"]*)"/g),
+            ].map((match) => [match[1], match[2]] as const);
+            assert.ok(defaults.length > 0, layer);
+            for (const [widget, fallback] of defaults) {
+                if (fallback === "") {
+                    continue;
+                }
+                for (const [stack, plan] of plans) {
+                    const task = jobOf(plan).tasks.find((candidate) => candidate.taskKey === layer)!;
+                    assert.equal(
+                        task.notebookTask.baseParameters[widget],
+                        fallback,
+                        `${stack}: notebooks/${layer}.py widget ${widget} defaults to "${fallback}"`,
+                    );
+                }
             }
         }
     });
