@@ -261,9 +261,9 @@ describe("the program, for every stack", function () {
     it("declares widget defaults that are empty (and required) or what every stack passes", function () {
         for (const layer of ["bronze", "silver", "gold"]) {
             const source = fs.readFileSync(path.join(root, "notebooks", `${layer}.py`), "utf8");
-            const defaults = [
-                ...source.matchAll(/dbutils\.widgets\.(?:text|dropdown)\(\s*"(\w+)",\s*"([^"]*)"/g),
-            ].map((match) => [match[1], match[2]] as const);
+            const defaults = [...source.matchAll(/dbutils\.widgets\.(?:text|dropdown)\(\s*"(\w+)",\s*"([^"]*)"/g)].map(
+                (match) => [match[1], match[2]] as const,
+            );
             assert.ok(defaults.length > 0, layer);
             for (const [widget, fallback] of defaults) {
                 if (fallback === "") {
