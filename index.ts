@@ -108,24 +108,34 @@ const catalog = new MedallionCatalog(
     onWorkspace,
 );
 
-const cluster = new StreamingCluster(
-    prefix,
-    {
-        sparkVersion: config.cluster.sparkVersion,
-        nodeType: config.cluster.nodeType,
-        workers: config.cluster.workers,
-        autoscale: config.cluster.autoscale,
-        autoterminationMinutes: config.cluster.autoterminationMinutes,
-        runAs,
-        tags: config.tags,
-    },
-    onWorkspace,
-);
+// The all-purpose cluster is for working by hand; the job runs on its own job cluster unless job.compute says otherwise.
+const cluster = config.interactiveCluster
+    ? new StreamingCluster(
+          prefix,
+          {
+              sparkVersion: config.cluster.sparkVersion,
+              nodeType: config.cluster.nodeType,
+              workers: config.cluster.workers,
+              autoscale: config.cluster.autoscale,
+              autoterminationMinutes: config.cluster.autoterminationMinutes,
+              runAs,
+              tags: config.tags,
+          },
+          onWorkspace,
+      )
+    : undefined;
 
 const job = new MedallionJob(
     prefix,
     {
-        clusterId: cluster.clusterId,
+        runAsUserName: runAs.name,
+        jobCluster: {
+            sparkVersion: config.cluster.sparkVersion,
+            nodeType: config.cluster.nodeType,
+            workers: config.cluster.workers,
+            autoscale: config.cluster.autoscale,
+        },
+        interactiveClusterId: config.job.compute === "interactive" ? cluster?.clusterId : undefined,
         workspaceUrl: workspace.workspaceUrl,
         notebooksDir: "notebooks",
         workspaceFolder: config.databricks.workspaceFolder,
@@ -140,10 +150,13 @@ const job = new MedallionJob(
         timezone: config.job.timezone,
         timeoutSeconds: config.job.timeoutSeconds,
         maxRetries: config.job.maxRetries,
+        taskRetryMode: config.job.taskRetryMode,
         startingPosition: config.job.startingPosition,
         maxEventsPerTrigger: config.job.maxEventsPerTrigger,
         goldOutputMode: config.job.goldOutputMode,
         paused: config.job.paused,
+        notify: config.job.notify,
+        backlog: config.job.backlog,
         tags: config.tags,
     },
     onWorkspace,
@@ -174,7 +187,8 @@ export = {
     sendConnectionString: ingest.sendConnectionString,
     listenConnectionString: ingest.listenConnectionString,
     workspaceUrl: workspace.workspaceUrl,
-    clusterId: cluster.clusterId,
+    // Only a stack with the all-purpose cluster has this output.
+    ...(cluster !== undefined ? { clusterId: cluster.clusterId } : {}),
     jobId: job.jobId,
     jobUrl: job.jobUrl,
     catalogName: catalog.catalogName,

@@ -1,16 +1,42 @@
-// MedallionJob: uploads the notebooks and their module, keeps the Listen key in a secret scope, and defines the streaming job.
+// MedallionJob: uploads the notebooks and their runtime modules, keeps the Listen key in a secret scope, and defines the
+// streaming job on its own job cluster, with failure notifications and backlog health rules.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { medallionLayers, type MedallionLayer } from "./medallionCatalog";
 import { accessControlFor, jobRunAs, type RunAsIdentity } from "./runAs";
+import { clusterShape, eventHubsConnectorCoordinates } from "./streamingCluster";
 
 export type JobMode = "continuous" | "availableNow";
 
+/** The job cluster the three tasks share; it starts with a run and stops when the run ends. */
+export interface JobClusterArgs {
+    /** Databricks runtime; an LTS image with Scala 2.12 for the connector. Defaults to "15.4.x-scala2.12". */
+    sparkVersion?: pulumi.Input<string>;
+    /** Azure VM size of driver and workers. Defaults to the smallest general-purpose type with 4 cores and a local disk. */
+    nodeType?: pulumi.Input<string>;
+    /** Fixed worker count; 0 runs a single node. Defaults to 0. */
+    workers?: number;
+    /** Autoscaling range, instead of a fixed worker count. Defaults to none. */
+    autoscale?: { minWorkers: number; maxWorkers: number };
+}
+
+/** Backlog thresholds of the streams that read Delta tables; Databricks alerts on their 10-minute average. */
+export interface BacklogThresholds {
+    /** Files waiting to be read. Defaults to 200. */
+    maxFiles?: number;
+    /** Bytes waiting to be read. Defaults to 1 GiB. */
+    maxBytes?: number;
+}
+
 export interface MedallionJobArgs {
-    /** Cluster the three tasks run on. */
-    clusterId: pulumi.Input<string>;
+    /** Principal the job's dedicated compute belongs to: the identity the job runs as. */
+    runAsUserName: pulumi.Input<string>;
+    /** Shape of the job cluster. Defaults to a single node of the default runtime and node type. */
+    jobCluster?: JobClusterArgs;
+    /** All-purpose cluster the tasks run on instead of a job cluster (costs the all-purpose rate). Defaults to none. */
+    interactiveClusterId?: pulumi.Input<string>;
     /** Workspace URL, for the job's link. */
     workspaceUrl: pulumi.Input<string>;
     /** Local folder holding bronze.py, silver.py, gold.py and the `medallion` package. */
@@ -40,10 +66,12 @@ export interface MedallionJobArgs {
     schedule?: string;
     /** Time zone of the schedule. Defaults to "UTC". */
     timezone?: string;
-    /** Longest a run may last before Databricks stops it. Defaults to 3600. */
+    /** Longest a scheduled run may last before Databricks stops it; continuous runs have none. Defaults to 3600. */
     timeoutSeconds?: number;
-    /** Retries of a failed task (availableNow only; continuous jobs retry by themselves). Defaults to 1. */
+    /** Retries of a failed task (availableNow only; continuous jobs use taskRetryMode). Defaults to 1. */
     maxRetries?: number;
+    /** What a continuous job does when a task fails: retry it, or leave it stopped. Defaults to "ON_FAILURE". */
+    taskRetryMode?: "ON_FAILURE" | "NEVER";
     /** Consumer group the bronze stream reads through. Defaults to "$Default", the only one on the Basic tier. */
     consumerGroup?: pulumi.Input<string>;
     /** Where a new stream starts reading Event Hubs. Defaults to "start". */
@@ -52,11 +80,21 @@ export interface MedallionJobArgs {
     maxEventsPerTrigger: number;
     /** How gold is written. Defaults to "update". */
     goldOutputMode?: "update" | "append";
-    /** Create the job paused (its schedule or continuous trigger). Defaults to false. */
+    /** Create the job paused (its schedule or continuous trigger). Defaults to true: nothing runs until unpaused. */
     paused?: boolean;
-    /** Tags of the job. Defaults to none. */
+    /** E-mail addresses told about failed runs and streams falling behind. Defaults to none. */
+    notify?: string[];
+    /** Backlog thresholds of the silver and gold streams. Defaults to 200 files and 1 GiB. */
+    backlog?: BacklogThresholds;
+    /** Tags of the job and its cluster. Defaults to none. */
     tags?: Record<string, string>;
 }
+
+/** Key of the job cluster the three tasks share. */
+export const jobClusterKey = "medallion";
+
+/** Whether each layer's stream reads a Delta table, and so reports the streaming backlog metrics Delta sources have. */
+const readsDelta: Record<MedallionLayer, boolean> = { bronze: false, silver: true, gold: true };
 
 /** Key of the Listen connection string inside the job's secret scope. */
 export const listenSecretKey = "eventhubs-listen-connection-string";
@@ -80,6 +118,10 @@ export class MedallionJob extends pulumi.ComponentResource {
         const timeoutSeconds = args.timeoutSeconds ?? 3600;
         if (timeoutSeconds <= 0) {
             throw new pulumi.ResourceError(`timeoutSeconds must be positive (got ${timeoutSeconds})`, this);
+        }
+        const shape = args.jobCluster ?? {};
+        if (shape.autoscale !== undefined && shape.workers !== undefined) {
+            throw new pulumi.ResourceError("jobCluster.workers and jobCluster.autoscale are exclusive", this);
         }
         const folder = args.workspaceFolder.replace(/\/+$/, "");
         if (!/^\/[^/]/.test(folder)) {
@@ -140,8 +182,12 @@ export class MedallionJob extends pulumi.ComponentResource {
             ]),
         ) as Record<MedallionLayer, databricks.Notebook>;
 
-        // The notebooks import the `medallion` package from their own folder, so it is uploaded beside them.
-        const moduleFiles = listModuleFiles(path.join(args.notebooksDir, "medallion"));
+        // The notebooks import the `medallion` package from their own folder: only the modules they reach are uploaded,
+        // not the local-only session, sample and CLI modules.
+        const moduleFiles = runtimeModuleFiles(
+            args.notebooksDir,
+            medallionLayers.map((layer) => `${layer}.py`),
+        );
         const uploads = moduleFiles.map(
             (file) =>
                 new databricks.WorkspaceFile(
@@ -185,12 +231,30 @@ export class MedallionJob extends pulumi.ComponentResource {
             },
         };
 
-        const pauseStatus = args.paused ? "PAUSED" : "UNPAUSED";
+        const pauseStatus = (args.paused ?? true) ? "PAUSED" : "UNPAUSED";
+        const notify = args.notify ?? [];
+        const backlogRules = [
+            { metric: "STREAMING_BACKLOG_FILES", op: "GREATER_THAN", value: args.backlog?.maxFiles ?? 200 },
+            { metric: "STREAMING_BACKLOG_BYTES", op: "GREATER_THAN", value: args.backlog?.maxBytes ?? 1024 ** 3 },
+        ];
         const tasks = medallionLayers.map((layer, index) => ({
             taskKey: layer,
-            existingClusterId: args.clusterId,
+            ...(args.interactiveClusterId !== undefined
+                ? { existingClusterId: args.interactiveClusterId }
+                : { jobClusterKey }),
             notebookTask: { notebookPath: notebooks[layer].path, baseParameters: baseParameters[layer] },
-            // Continuous jobs allow neither task dependencies nor retry policies: the three streams run side by side.
+            // Only bronze reads Event Hubs; the library installs on the cluster the task runs on.
+            libraries: layer === "bronze" ? [{ maven: { coordinates: eventHubsConnectorCoordinates } }] : undefined,
+            // Databricks measures the backlog of Delta sources in files and bytes; the connector's source has no such
+            // metric, so bronze's lag is watched by `npm run status` and an Azure Monitor alert (docs/operations.md).
+            ...(readsDelta[layer]
+                ? {
+                      health: { rules: backlogRules },
+                      emailNotifications: notify.length > 0 ? { onStreamingBacklogExceededs: notify } : undefined,
+                  }
+                : {}),
+            // Continuous jobs allow neither task dependencies nor retry policies: the three streams run side by side,
+            // and continuous.taskRetryMode retries a failed one.
             ...(mode === "availableNow"
                 ? {
                       maxRetries: args.maxRetries ?? 1,
@@ -200,15 +264,48 @@ export class MedallionJob extends pulumi.ComponentResource {
                 : {}),
         }));
 
+        const singleUserName = args.runAsUserName;
+        const workspaceProvider = this.getProvider("databricks::");
+        const nodeType =
+            shape.nodeType ??
+            // Through the workspace's provider: before the workspace exists the answer is unknown, not empty.
+            databricks.getNodeTypeOutput(
+                { localDisk: true, minCores: 4, category: "General Purpose" },
+                { parent: this, dependsOn: workspaceProvider !== undefined ? [workspaceProvider] : [] },
+            ).id;
+        const jobClusters =
+            args.interactiveClusterId !== undefined
+                ? undefined
+                : [
+                      {
+                          jobClusterKey,
+                          newCluster: {
+                              sparkVersion: shape.sparkVersion ?? "15.4.x-scala2.12",
+                              nodeTypeId: nodeType,
+                              // Dedicated access mode: standard mode blocks EventHubsUtils.encrypt, which bronze needs.
+                              dataSecurityMode: "SINGLE_USER",
+                              singleUserName,
+                              ...clusterShape(shape.workers, shape.autoscale, args.tags),
+                          },
+                      },
+                  ];
+
         const job = new databricks.Job(
             `${name}-job`,
             {
                 name,
                 description: "Event Hubs to bronze, silver and gold Delta tables (lakestream)",
                 maxConcurrentRuns: 1,
-                timeoutSeconds,
+                // A continuous run is meant to run: no timeout; its health rules and notifications watch it.
+                timeoutSeconds: mode === "availableNow" ? timeoutSeconds : undefined,
+                jobClusters,
                 tasks,
-                continuous: mode === "continuous" ? { pauseStatus } : undefined,
+                continuous:
+                    mode === "continuous"
+                        ? { pauseStatus, taskRetryMode: args.taskRetryMode ?? "ON_FAILURE" }
+                        : undefined,
+                // A continuous run keeps the code it started with; this makes a deploy restart it on the new code.
+                controlRunState: mode === "continuous" ? true : undefined,
                 schedule:
                     mode === "availableNow"
                         ? {
@@ -217,6 +314,9 @@ export class MedallionJob extends pulumi.ComponentResource {
                               pauseStatus,
                           }
                         : undefined,
+                emailNotifications: notify.length > 0 ? { onFailures: notify } : undefined,
+                // `npm run stop` and a deploy that restarts a continuous run cancel runs: that is not a failure.
+                notificationSettings: { noAlertForCanceledRuns: true, noAlertForSkippedRuns: true },
                 tags: args.tags,
                 // Named explicitly, never left to "whoever created the job": a redeploy by someone else keeps it.
                 runAs: jobRunAs(args.runAs),
@@ -243,13 +343,29 @@ export class MedallionJob extends pulumi.ComponentResource {
     }
 }
 
-/** Python files of the notebooks' module, sorted so the plan is stable. */
-function listModuleFiles(moduleDir: string): string[] {
-    if (!fs.existsSync(moduleDir)) {
-        return [];
+/**
+ * The files of the `medallion` package the notebooks import, directly or through each other, sorted so the plan is
+ * stable. Reading the imports keeps the upload in step with the code: a new runtime module is uploaded without a list
+ * to maintain, and a local-only module (the local session, sample events, the CLI) is left out.
+ */
+export function runtimeModuleFiles(notebooksDir: string, notebooks: string[]): string[] {
+    const moduleDir = path.join(notebooksDir, "medallion");
+    const found = new Set<string>();
+    const pending = notebooks.map((notebook) => path.join(notebooksDir, notebook));
+    const importPattern = /^\s*(?:from\s+medallion\.(\w+)\s+import|import\s+medallion\.(\w+))/gm;
+    while (pending.length > 0) {
+        const source = fs.readFileSync(pending.pop()!, "utf8");
+        for (const match of source.matchAll(importPattern)) {
+            const file = `${match[1] ?? match[2]}.py`;
+            if (!found.has(file) && fs.existsSync(path.join(moduleDir, file))) {
+                found.add(file);
+                pending.push(path.join(moduleDir, file));
+            }
+        }
     }
-    return fs
-        .readdirSync(moduleDir)
-        .filter((file) => file.endsWith(".py"))
-        .sort();
+    // The package marker makes `medallion` importable from the notebooks' folder.
+    if (found.size > 0 && fs.existsSync(path.join(moduleDir, "__init__.py"))) {
+        found.add("__init__.py");
+    }
+    return [...found].sort();
 }

@@ -1,10 +1,27 @@
-// StreamingCluster: the single-user, auto-terminating Databricks cluster that runs the medallion streams.
+// StreamingCluster: the optional all-purpose cluster for working on the pipeline by hand (dedicated, auto-terminating).
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { accessControlFor, type RunAsIdentity } from "./runAs";
 
 /** Maven coordinates of the Event Hubs Spark connector; it exists for Scala 2.12 only. */
 export const eventHubsConnectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
+
+/** The cluster settings that depend on its size: single node for 0 workers, else a fixed count or a range. */
+export function clusterShape(
+    workers: number | undefined,
+    autoscale: { minWorkers: number; maxWorkers: number } | undefined,
+    tags: Record<string, string> | undefined,
+) {
+    const singleNode = autoscale === undefined && (workers ?? 0) === 0;
+    return {
+        numWorkers: autoscale === undefined ? (workers ?? 0) : undefined,
+        autoscale,
+        sparkConf: singleNode
+            ? { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" }
+            : undefined,
+        customTags: { ...tags, ...(singleNode ? { ResourceClass: "SingleNode" } : {}) },
+    };
+}
 
 export interface StreamingClusterArgs {
     /** Databricks runtime; must be an LTS image with Scala 2.12. Defaults to "15.4.x-scala2.12". */
@@ -56,7 +73,6 @@ export class StreamingCluster extends pulumi.ComponentResource {
             args.nodeType ??
             databricks.getNodeTypeOutput({ localDisk: true, minCores: 4, category: "General Purpose" }, lookup).id;
         const singleUserName = args.runAs.name;
-        const singleNode = args.autoscale === undefined && workers === 0;
 
         const cluster = new databricks.Cluster(
             `${name}-cluster`,
@@ -68,12 +84,7 @@ export class StreamingCluster extends pulumi.ComponentResource {
                 // Standard (shared) access mode blocks EventHubsUtils.encrypt, which the bronze stream needs.
                 dataSecurityMode: "SINGLE_USER",
                 singleUserName,
-                numWorkers: args.autoscale === undefined ? workers : undefined,
-                autoscale: args.autoscale,
-                sparkConf: singleNode
-                    ? { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" }
-                    : undefined,
-                customTags: { ...args.tags, ...(singleNode ? { ResourceClass: "SingleNode" } : {}) },
+                ...clusterShape(workers, args.autoscale, args.tags),
                 libraries: [{ maven: { coordinates: eventHubsConnectorCoordinates } }],
             },
             { parent: this },

@@ -40,11 +40,16 @@ export class WorkspaceAccess extends pulumi.ComponentResource {
         const groups = args.readerGroups ?? [];
 
         if (args.runAs === undefined) {
-            const me = databricks.getCurrentUserOutput({}, { parent: this });
+            // Through the workspace's provider: before the workspace exists the answer is unknown, not empty.
+            const provider = this.getProvider("databricks::");
+            const me = databricks.getCurrentUserOutput(
+                {},
+                { parent: this, dependsOn: provider !== undefined ? [provider] : [] },
+            );
             this.runAs = {
                 // The provider names a service principal servicePrincipals/<application id>, a user users/<name>.
                 kind: me.aclPrincipalId.apply((id): RunAsKind =>
-                    id.startsWith("servicePrincipals/") ? "servicePrincipal" : "user",
+                    (id ?? "").startsWith("servicePrincipals/") ? "servicePrincipal" : "user",
                 ),
                 name: me.userName,
                 isDeployer: true,

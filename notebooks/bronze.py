@@ -17,15 +17,17 @@
 
 # COMMAND ----------
 
-dbutils.widgets.text("catalog", "lakestream")
+# Defaults are what every stack passes, or empty where stacks differ: a run by hand must be given those values, and
+# fails naming the missing one instead of writing to another stack's table.
+dbutils.widgets.text("catalog", "")
 dbutils.widgets.text("bronze_schema", "bronze")
-dbutils.widgets.text("checkpoint_volume", "/Volumes/lakestream/bronze/checkpoints")
-dbutils.widgets.text("secret_scope", "lakestream")
-dbutils.widgets.text("secret_key", "eventhubs-listen")
-dbutils.widgets.dropdown("starting_position", "start", ["start", "latest"])
-dbutils.widgets.text("max_events_per_trigger", "2000")
-dbutils.widgets.text("consumer_group", "$Default")
-dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
+dbutils.widgets.text("checkpoint_volume", "")
+dbutils.widgets.text("secret_scope", "")
+dbutils.widgets.text("secret_key", "eventhubs-listen-connection-string")
+dbutils.widgets.text("starting_position", "")
+dbutils.widgets.text("max_events_per_trigger", "")
+dbutils.widgets.text("consumer_group", "")
+dbutils.widgets.text("trigger", "")
 
 # COMMAND ----------
 
@@ -38,8 +40,8 @@ from medallion.streams import (
     require_text,
     require_volume_path,
     run_to_end,
-    stop_active,
 )
+from medallion.tables import create_tables
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
@@ -54,8 +56,9 @@ table = bronze_table(catalog, bronze_schema)
 
 # COMMAND ----------
 
+# The table exists before the stream starts, so silver and gold can start first (medallion.tables).
+create_tables(spark, catalog, bronze_schema=bronze_schema)
 # The connection string goes straight from the secret scope to the encrypted connector option; it is never printed.
-stop_active(spark, "bronze_weather")
 events = read_eventhubs(
     spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger, consumer_group
 )

@@ -13,18 +13,20 @@
 
 # COMMAND ----------
 
-dbutils.widgets.text("catalog", "lakestream")
+# Defaults are what every stack passes, or empty (and required) where stacks differ.
+dbutils.widgets.text("catalog", "")
 dbutils.widgets.text("silver_schema", "silver")
 dbutils.widgets.text("gold_schema", "gold")
-dbutils.widgets.text("checkpoint_volume", "/Volumes/lakestream/bronze/checkpoints")
-dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
+dbutils.widgets.text("checkpoint_volume", "")
+dbutils.widgets.text("trigger", "")
 dbutils.widgets.dropdown("gold_output_mode", "update", ["update", "append"])
 
 # COMMAND ----------
 
 from medallion.gold import OUTPUT_MODES, start_gold
 from medallion.schema import gold_table, silver_table
-from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end, stop_active
+from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end
+from medallion.tables import create_tables
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 silver_schema = require_text("silver_schema", dbutils.widgets.get("silver_schema"))
@@ -35,7 +37,8 @@ output_mode = require_choice("gold_output_mode", dbutils.widgets.get("gold_outpu
 
 # COMMAND ----------
 
-stop_active(spark, "gold_weather_summary")
+# Silver may not have written yet: its table and ours are created first, so this stream can start in any order.
+create_tables(spark, catalog, silver_schema=silver_schema, gold_schema=gold_schema)
 silver = spark.readStream.table(silver_table(catalog, silver_schema))
 query = start_gold(silver, gold_table(catalog, gold_schema), checkpoint_volume, trigger, output_mode)
 run_to_end(query)

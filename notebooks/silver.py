@@ -11,17 +11,19 @@
 
 # COMMAND ----------
 
-dbutils.widgets.text("catalog", "lakestream")
+# Defaults are what every stack passes, or empty (and required) where stacks differ.
+dbutils.widgets.text("catalog", "")
 dbutils.widgets.text("bronze_schema", "bronze")
 dbutils.widgets.text("silver_schema", "silver")
-dbutils.widgets.text("checkpoint_volume", "/Volumes/lakestream/bronze/checkpoints")
-dbutils.widgets.dropdown("trigger", "continuous", ["continuous", "availableNow"])
+dbutils.widgets.text("checkpoint_volume", "")
+dbutils.widgets.text("trigger", "")
 
 # COMMAND ----------
 
 from medallion.schema import bronze_table, quarantine_table, silver_table
 from medallion.silver import start_silver
-from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end, stop_active
+from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end
+from medallion.tables import create_tables
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
@@ -31,7 +33,8 @@ trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
 
 # COMMAND ----------
 
-stop_active(spark, "silver_weather")
+# Bronze may not have written yet: its table and ours are created first, so this stream can start in any order.
+create_tables(spark, catalog, bronze_schema=bronze_schema, silver_schema=silver_schema)
 bronze = spark.readStream.table(bronze_table(catalog, bronze_schema))
 query = start_silver(
     bronze,

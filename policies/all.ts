@@ -16,6 +16,9 @@ import { grantsGoldOnly } from "./databricks/grantsGoldOnly";
 import { jobCodeNotInShared } from "./databricks/jobCodeNotInShared";
 import { jobRunAs } from "./databricks/jobRunAs";
 import { powerBiTargetsSqlWarehouse } from "./databricks/powerBiTargetsSqlWarehouse";
+import { continuousJobTaskRetry } from "./databricks/continuousJobTaskRetry";
+import { jobFailureNotification } from "./databricks/jobFailureNotification";
+import { jobOnJobCompute } from "./databricks/jobOnJobCompute";
 import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
 import { hubPartitionCount } from "./eventhubs/hubPartitionCount";
@@ -55,6 +58,9 @@ export const policies = [
     jobCodeNotInShared,
     grantsGoldOnly,
     catalogManagedLocation,
+    jobOnJobCompute,
+    continuousJobTaskRetry,
+    jobFailureNotification,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,

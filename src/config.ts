@@ -150,6 +150,8 @@ const clusterSchema = z
     })
     .strict();
 
+const emailAddress = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+
 const jobSchema = z
     .object({
         mode: z.enum(["continuous", "availableNow"]).default("availableNow"),
@@ -158,12 +160,24 @@ const jobSchema = z
             .regex(/^\S+( \S+){5,6}$/)
             .default("0 0/15 * * * ?"),
         timezone: z.string().min(1).default("UTC"),
-        timeoutSeconds: intBetween(60, 7 * 24 * 3600).default(3600),
+        // Scheduled runs only: a continuous run is meant to run, and its health rules watch it instead.
+        timeoutSeconds: intBetween(60, 7 * 24 * 3600).optional(),
         maxRetries: intBetween(0, 10).optional(),
         startingPosition: z.enum(["start", "latest"]).default("start"),
         maxEventsPerTrigger: intBetween(1, 10_000_000).optional(),
         goldOutputMode: z.enum(["update", "append"]).default("update"),
-        paused: configBoolean().default(false),
+        // Defaults to the stack's `ephemeral`: an idle dev stack costs nothing until someone unpauses it.
+        paused: configBoolean().optional(),
+        compute: z.enum(["job", "interactive"]).default("job"),
+        taskRetryMode: z.enum(["ON_FAILURE", "NEVER"]).optional(),
+        notify: z.array(emailAddress).optional(),
+        backlog: z
+            .object({
+                maxFiles: intBetween(1, 1_000_000).default(200),
+                maxBytes: intBetween(1024, 1024 ** 4).default(1024 ** 3),
+            })
+            .strict()
+            .default({ maxFiles: 200, maxBytes: 1024 ** 3 }),
     })
     .strict();
 
@@ -173,11 +187,7 @@ const powerBiSchema = z
             .object({
                 clusterSize: z.enum(["2X-Small", "X-Small", "Small", "Medium", "Large"]).default("2X-Small"),
                 // The SQL Warehouses API: 0 (never stop) or at least 10 minutes, and no maximum.
-                autoStopMinutes: z
-                    .number()
-                    .int()
-                    .refine((minutes) => minutes === 0 || minutes >= 10, "must be 0 (never stop) or at least 10")
-                    .default(10),
+                autoStopMinutes: z.number().int().min(0).default(10),
             })
             .strict()
             .default({ clusterSize: "2X-Small", autoStopMinutes: 10 }),
@@ -208,14 +218,15 @@ const stackConfigSchema = z
         databricks: databricksSchema.default({}),
         catalog: catalogSchema.default({ grants: [], metastoreStorage: false }),
         cluster: clusterSchema,
+        interactiveCluster: configBoolean().default(false),
         job: jobSchema.default({
             mode: "availableNow",
             schedule: "0 0/15 * * * ?",
             timezone: "UTC",
-            timeoutSeconds: 3600,
             startingPosition: "start",
             goldOutputMode: "update",
-            paused: false,
+            compute: "job",
+            backlog: { maxFiles: 200, maxBytes: 1024 ** 3 },
         }),
         powerBi: powerBiSchema.default({ sqlWarehouse: { clusterSize: "2X-Small", autoStopMinutes: 10 } }),
         runAs: runAsSchema.optional(),
@@ -367,6 +378,35 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
             });
         }
     }
+    if (job.mode === "continuous" && job.timeoutSeconds !== undefined) {
+        problems.push({
+            path: ["job", "timeoutSeconds"],
+            message:
+                "is not allowed with mode continuous: a continuous run is meant to run; its health rules and " +
+                "failure notifications watch it",
+        });
+    }
+    if (job.mode !== "continuous" && job.taskRetryMode !== undefined) {
+        problems.push({
+            path: ["job", "taskRetryMode"],
+            message: "only applies to mode continuous (scheduled runs retry with job.maxRetries)",
+        });
+    }
+    if (job.compute === "interactive" && !isTrue(raw.interactiveCluster)) {
+        problems.push({
+            path: ["job", "compute"],
+            message: "interactive needs lakestream:interactiveCluster: true, the cluster the tasks would run on",
+        });
+    }
+    const owner = raw.owner;
+    if (job.notify === undefined && typeof owner === "string" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner)) {
+        problems.push({
+            path: ["job", "notify"],
+            message:
+                `must list the e-mail addresses that hear about failures: it defaults to lakestream:owner, ` +
+                `which is not an e-mail address ("${owner}")`,
+        });
+    }
     const workspace = record(raw.databricks);
     if (workspace.workspaceUrl !== undefined && workspace.workspaceName !== undefined) {
         problems.push({
@@ -462,7 +502,13 @@ export interface LakestreamConfig {
         storage: CatalogStorageSource;
     };
     cluster: ParsedConfig["cluster"];
-    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger"> & { maxEventsPerTrigger: number };
+    /** An all-purpose cluster for working by hand; the job runs on job clusters unless job.compute says otherwise. */
+    interactiveCluster: boolean;
+    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger" | "paused" | "notify"> & {
+        maxEventsPerTrigger: number;
+        paused: boolean;
+        notify: string[];
+    };
     powerBi: ParsedConfig["powerBi"];
     /** The one identity the job and its compute run as; undefined runs them as the identity that deploys. */
     runAs?: RunAsConfig;
@@ -737,8 +783,9 @@ function formatText(key: string): string {
         "azure-native:subscriptionId": "must be a subscription id (a GUID)",
         "lakestream:cluster.nodeType": "must be an Azure VM size such as Standard_DS3_v2",
         "lakestream:job.schedule": 'must be a Quartz cron expression such as "0 0/15 * * * ?"',
+        "lakestream:job.notify": "must be an e-mail address such as data-platform@example.com",
     };
-    return formats[key] ?? "has the wrong format";
+    return formats[key.replace(/\[\d+\]/g, "")] ?? "has the wrong format";
 }
 
 /**
@@ -788,10 +835,15 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             storage: catalogStorageSource(stack, config),
         },
         cluster: config.cluster,
+        interactiveCluster: config.interactiveCluster,
         job: {
             ...config.job,
+            // A scheduled run keeps a bound on its length; a continuous run has none.
+            timeoutSeconds: config.job.mode === "continuous" ? undefined : (config.job.timeoutSeconds ?? 3600),
             // The connector's own default: 1000 events per partition per trigger.
             maxEventsPerTrigger: config.job.maxEventsPerTrigger ?? config.eventHubs.partitionCount * 1000,
+            paused: config.job.paused ?? config.ephemeral,
+            notify: config.job.notify ?? [config.owner],
         },
         powerBi: config.powerBi,
         runAs: toRunAs(config.runAs),

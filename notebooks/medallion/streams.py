@@ -42,13 +42,6 @@ def with_trigger(writer: DataStreamWriter, trigger: str, interval: str = CONTINU
     return writer.trigger(processingTime=interval)
 
 
-def stop_active(spark, name: str) -> None:
-    """Stops a still-running query of the same name, so a re-run notebook never leaves two writers on one table."""
-    for query in spark.streams.active:
-        if query.name == name:
-            query.stop()
-
-
 def run_to_end(query: StreamingQuery) -> None:
     """Waits for the query (forever when continuous) and always stops it, also on error or interruption."""
     try:

@@ -1,4 +1,4 @@
-// Bounds how long any job run may last, so a stuck or forgotten stream stops on its own.
+// Bounds how long a scheduled job run may last, so a stuck run stops on its own; a continuous run is meant to run.
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import { asNumber, elementsOf, isRecord, isUnknown, known } from "../lib/read";
@@ -10,14 +10,15 @@ const configSchema: PolicyConfigSchema = {
             type: "integer",
             minimum: 60,
             default: 3600,
-            description: "Longest a job run (and each of its tasks) may last, in seconds.",
+            description: "Longest a scheduled job run (and each of its tasks) may last, in seconds.",
         },
     },
 };
 
 export const jobTimeout: ResourceValidationPolicy = {
     name: "cleanup-job-timeout",
-    description: "Databricks jobs set a run timeout no longer than the allowed seconds, on the job and every task.",
+    description:
+        "Scheduled Databricks jobs set a run timeout no longer than the allowed seconds, and no task of any job exceeds it.",
     configSchema,
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -27,8 +28,15 @@ export const jobTimeout: ResourceValidationPolicy = {
         }
         const { maxTimeoutSeconds } = settingsOf<{ maxTimeoutSeconds: number }>(args, configSchema);
         const timeout = known(() => asNumber(args.props.timeoutSeconds));
+        // A continuous job restarts a run that ends, timed out or not: its health rules and notifications watch it.
+        const continuous = known(() => args.props.continuous as unknown);
+        const scheduled = !isUnknown(continuous) && !isRecord(continuous);
         // Databricks' default is no timeout at all (0 or absent).
-        if (!isUnknown(timeout) && (timeout === undefined || timeout <= 0 || timeout > maxTimeoutSeconds)) {
+        if (
+            scheduled &&
+            !isUnknown(timeout) &&
+            (timeout === undefined || timeout <= 0 || timeout > maxTimeoutSeconds)
+        ) {
             const found =
                 timeout === undefined || timeout <= 0
                     ? "no job timeoutSeconds (runs never time out)"

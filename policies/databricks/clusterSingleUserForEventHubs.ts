@@ -1,4 +1,4 @@
-// Requires single-user access mode on clusters that load the Event Hubs connector, which shared mode blocks.
+// Requires single-user access mode on clusters and job clusters that load the Event Hubs connector (shared mode blocks it).
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import { asString, elementsOf, isRecord, isUnknown, known } from "../lib/read";
@@ -42,7 +42,8 @@ function loadsConnector(libraries: () => unknown, prefix: string): boolean {
 
 export const clusterSingleUserForEventHubs: StackValidationPolicy = {
     name: "databricks-cluster-single-user-for-eventhubs",
-    description: "Clusters that load the Event Hubs connector run in single-user access mode with a named user.",
+    description:
+        "Clusters and job clusters that load the Event Hubs connector run in single-user access mode with a named user.",
     configSchema,
     enforcementLevel: "mandatory",
     severity: "high",
@@ -65,7 +66,38 @@ export const clusterSingleUserForEventHubs: StackValidationPolicy = {
                 needing.set(target.urn, target);
             }
         }
-        for (const cluster of needing.values()) {
+        // A job task that loads the connector installs it on the job cluster it runs on (jobClusterKey or newCluster).
+        const specs: { where: string; urn: string; props: Record<string, unknown> }[] = [];
+        for (const job of args.resources.filter((resource) => resource.type === ResourceTypes.job)) {
+            const shared = elementsOf(() => job.props.jobClusters);
+            const tasks = elementsOf(() => job.props.tasks);
+            if (isUnknown(tasks)) {
+                continue;
+            }
+            tasks.forEach((task, index) => {
+                if (!isRecord(task) || !loadsConnector(() => task.libraries, settings.connectorCoordinates)) {
+                    return;
+                }
+                const inline = known(() => task.newCluster);
+                if (isRecord(inline)) {
+                    specs.push({ where: `tasks[${index}].newCluster`, urn: job.urn, props: inline });
+                }
+                const key = known(() => asString(task.jobClusterKey));
+                if (typeof key === "string" && !isUnknown(shared)) {
+                    shared.forEach((entry, position) => {
+                        const spec = isRecord(entry) ? known(() => entry.newCluster) : undefined;
+                        if (isRecord(entry) && known(() => entry.jobClusterKey) === key && isRecord(spec)) {
+                            specs.push({ where: `jobClusters[${position}].newCluster`, urn: job.urn, props: spec });
+                        }
+                    });
+                }
+            });
+        }
+        const checked = [
+            ...[...needing.values()].map((cluster) => ({ where: "a cluster", urn: cluster.urn, props: cluster.props })),
+            ...specs.map((spec) => ({ ...spec, where: `job cluster ${spec.where}` })),
+        ];
+        for (const cluster of checked) {
             const mode = known(() => asString(cluster.props.dataSecurityMode));
             const user = known(() => asString(cluster.props.singleUserName));
             if (isUnknown(mode)) {
@@ -74,13 +106,13 @@ export const clusterSingleUserForEventHubs: StackValidationPolicy = {
             if (mode === undefined || !settings.allowedAccessModes.includes(mode)) {
                 const found = mode === undefined ? "no dataSecurityMode" : `dataSecurityMode "${mode}"`;
                 reportViolation(
-                    `Found a cluster loading ${settings.connectorCoordinates} with ${found}; allowed: ` +
+                    `Found ${cluster.where} loading ${settings.connectorCoordinates} with ${found}; allowed: ` +
                         `${settings.allowedAccessModes.join(", ")} (standard/shared mode blocks EventHubsUtils.encrypt).`,
                     cluster.urn,
                 );
             } else if (!isUnknown(user) && (user === undefined || user.trim() === "")) {
                 reportViolation(
-                    `Found dataSecurityMode "${mode}" without singleUserName; name the user the cluster runs as.`,
+                    `Found dataSecurityMode "${mode}" on ${cluster.where} without singleUserName; name the user it runs as.`,
                     cluster.urn,
                 );
             }

@@ -27,6 +27,8 @@ export interface RunTask {
     run_id?: number;
     state?: RunState;
     start_time?: number;
+    /** The cluster the task runs on, once it has one (a job cluster, or an existing all-purpose cluster). */
+    cluster_instance?: { cluster_id?: string; spark_context_id?: string };
 }
 
 export interface Run {

@@ -17,12 +17,22 @@ export interface TaskStatus {
     result: string | null;
 }
 
+/** A cluster a run's tasks run on: the job's own cluster, which stops with the run, or an all-purpose one. */
+export interface RunCompute {
+    clusterId: string;
+    name: string | null;
+    /** The cluster's state, or why it could not be read. */
+    state: string;
+}
+
 export interface RunStatus {
     runId: number;
     state: string;
     startedAt: string | null;
     runPageUrl: string | null;
     tasks: TaskStatus[];
+    /** The clusters the run's tasks run on; empty until Databricks has given them one. */
+    compute: RunCompute[];
 }
 
 export interface JobStatus {
@@ -75,7 +85,8 @@ export interface StatusReport {
     sqlWarehouseId: string | null;
     verdict: { state: Verdict; reasons: string[] };
     job: Part<JobStatus>;
-    cluster: Part<ClusterStatus>;
+    /** The stack's all-purpose cluster; null when the stack has none (the job runs on its own job clusters). */
+    cluster: Part<ClusterStatus> | null;
     eventHubs: Part<EventHubsState>;
     gold: Part<GoldStatus>;
     lag: Part<LagStatus>;
@@ -112,6 +123,8 @@ export interface StatusInputs {
 const goldColumns = { location: "location", windowStart: "start", windowEnd: "end" } as const;
 
 const failedResults = new Set(["FAILED", "TIMEDOUT", "INTERNAL_ERROR", "UPSTREAM_FAILED"]);
+// A cluster in these states cannot be running an active run's tasks.
+const stoppedClusterStates = new Set(["TERMINATING", "TERMINATED", "ERROR"]);
 
 const deadlineMessage = "no answer before the deadline (--timeout)";
 
@@ -159,6 +172,24 @@ async function readJob(inputs: StatusInputs): Promise<JobStatus> {
     const active = await databricks.listActiveRuns(jobId);
     // runs/list leaves the tasks out unless expanded; runs/get has them all.
     const runs: Run[] = await Promise.all(active.map((run) => databricks.getRun(run.run_id)));
+    const clusterIds = [
+        ...new Set(runs.flatMap((run) => (run.tasks ?? []).flatMap((task) => task.cluster_instance?.cluster_id ?? []))),
+    ];
+    const clusters = new Map<string, RunCompute>();
+    await Promise.all(
+        clusterIds.map(async (clusterId) => {
+            try {
+                const cluster = await databricks.getCluster(clusterId);
+                clusters.set(clusterId, {
+                    clusterId,
+                    name: cluster.cluster_name ?? null,
+                    state: cluster.state ?? "UNKNOWN",
+                });
+            } catch (error) {
+                clusters.set(clusterId, { clusterId, name: null, state: `unreadable: ${(error as Error).message}` });
+            }
+        }),
+    );
     const settings = job.settings ?? {};
     const trigger = settings.continuous ? "continuous" : settings.schedule ? "schedule" : "manual";
     return {
@@ -176,6 +207,9 @@ async function readJob(inputs: StatusInputs): Promise<JobStatus> {
                 state: task.state?.life_cycle_state ?? "UNKNOWN",
                 result: task.state?.result_state ?? null,
             })),
+            compute: [...new Set((run.tasks ?? []).flatMap((task) => task.cluster_instance?.cluster_id ?? []))].map(
+                (clusterId) => clusters.get(clusterId)!,
+            ),
         })),
     };
 }
@@ -322,8 +356,11 @@ function describeAutoTermination(cluster: ClusterStatus, job: JobStatus | null):
     if (cluster.autoterminationMinutes <= 0) {
         return "auto-termination is off: it runs until stopped";
     }
-    if (job && job.activeRuns.length > 0) {
-        return `after ${cluster.autoterminationMinutes} min idle; not while run ${job.activeRuns[0].runId} keeps it busy`;
+    const busyWith = job?.activeRuns.find((run) =>
+        run.compute.some((compute) => compute.clusterId === cluster.clusterId),
+    );
+    if (busyWith) {
+        return `after ${cluster.autoterminationMinutes} min idle; not while run ${busyWith.runId} keeps it busy`;
     }
     return cluster.autoTerminatesAt
         ? `at ${cluster.autoTerminatesAt} (${cluster.autoterminationMinutes} min after the last activity)`
@@ -334,7 +371,10 @@ function describeAutoTermination(cluster: ClusterStatus, job: JobStatus | null):
 function unreadableParts(report: Omit<StatusReport, "verdict">): string[] {
     const parts = ["job", "cluster", "eventHubs", "gold", "lag"] as const;
     const expected = report.sqlWarehouseId === null ? ["gold", "lag"] : [];
-    return parts.filter((name) => report[name].error !== null && !expected.includes(name));
+    return parts.filter((name) => {
+        const part = report[name];
+        return part !== null && part.error !== null && !expected.includes(name);
+    });
 }
 
 function judge(report: Omit<StatusReport, "verdict">, maxLagSeconds: number): { state: Verdict; reasons: string[] } {
@@ -346,10 +386,12 @@ function judge(report: Omit<StatusReport, "verdict">, maxLagSeconds: number): { 
             problems.push(`task ${task.taskKey} ${task.result ?? task.state}`);
         }
     }
-    const cluster = report.cluster.data;
-    if (run && cluster && cluster.state !== "RUNNING") {
-        problems.push(`run ${run.runId} is active but the cluster is ${cluster.state}`);
+    for (const compute of run?.compute ?? []) {
+        if (stoppedClusterStates.has(compute.state)) {
+            problems.push(`run ${run!.runId} is active but its cluster ${compute.clusterId} is ${compute.state}`);
+        }
     }
+    const cluster = report.cluster?.data;
     const lagSeconds = report.lag.data?.lagSeconds;
     if (run && lagSeconds !== null && lagSeconds !== undefined && lagSeconds > maxLagSeconds) {
         problems.push(`gold is ${lagSeconds} s behind Event Hubs (limit ${maxLagSeconds} s)`);
@@ -374,9 +416,11 @@ function judge(report: Omit<StatusReport, "verdict">, maxLagSeconds: number): { 
 /** Reads every part of the status at once; a part that fails carries its error and the others are still read. */
 export async function collectStatus(inputs: StatusInputs): Promise<StatusReport> {
     const signal = inputs.signal;
+    // Only a stack with lakestream:interactiveCluster has an all-purpose cluster; the job's own compute is in its runs.
+    const hasCluster = Boolean(inputs.outputs.clusterId);
     const [job, cluster, eventHubs, gold] = await Promise.all([
         part(() => readJob(inputs), signal),
-        part(() => readCluster(inputs), signal),
+        hasCluster ? part(() => readCluster(inputs), signal) : Promise.resolve(null),
         part(async () => {
             if (inputs.eventHubs instanceof Error) {
                 throw inputs.eventHubs;
@@ -385,12 +429,12 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
         }, signal),
         part(() => readGold(inputs), signal),
     ]);
-    if (cluster.data) {
+    if (cluster?.data) {
         cluster.data.autoTermination = describeAutoTermination(cluster.data, job.data);
     }
     const lag = await part(async () => computeLag(eventHubs, gold));
     const timedOut = Object.entries({ job, cluster, eventHubs, gold })
-        .filter(([, read]) => read.error === deadlineMessage)
+        .filter(([, read]) => read !== null && read.error === deadlineMessage)
         .map(([name]) => name);
     const partial = {
         stack: inputs.stack,
@@ -449,11 +493,18 @@ export function formatStatus(report: StatusReport): string[] {
             for (const task of run.tasks) {
                 lines.push(`    ${task.taskKey.padEnd(10)}${task.state}${task.result ? ` ${task.result}` : ""}`);
             }
+            for (const compute of run.compute) {
+                lines.push(
+                    `    compute   ${compute.clusterId}${compute.name ? ` "${compute.name}"` : ""} ${compute.state}`,
+                );
+            }
         }
     } else {
         lines.push(unavailable("job", job.error!));
     }
-    if (cluster.data) {
+    if (cluster === null) {
+        lines.push(`${label("cluster")}none: the job runs on its own job clusters, which stop with each run`);
+    } else if (cluster.data) {
         const c = cluster.data;
         lines.push(
             `${label("cluster")}${c.clusterId}${c.name ? ` "${c.name}"` : ""} ${c.state}` +

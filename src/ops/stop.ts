@@ -1,10 +1,12 @@
-// Stops a running lakestream pipeline: pauses the job's trigger, cancels its active runs, terminates the cluster.
+// Stops a running lakestream pipeline: pauses the job's trigger, cancels its active runs (their job clusters end with
+// them), and terminates the stack's all-purpose cluster where it has one.
 import type { DatabricksClient, Job, Run } from "./databricksClient";
 
 /** What the stop acts on, from the stack outputs. */
 export interface StopTarget {
     jobId: number;
-    clusterId: string;
+    /** The stack's all-purpose cluster; absent when the stack has none (lakestream:interactiveCluster off). */
+    clusterId?: string;
 }
 
 export type StopActionKind = "pause-job" | "cancel-run" | "terminate-cluster";
@@ -144,7 +146,12 @@ export async function stopPipeline(
         );
     }
 
-    if (!starting(`read cluster ${target.clusterId}`)) {
+    if (report.actions.some((action) => action.kind === "cancel-run" && action.outcome !== "failed")) {
+        report.notes.push("a job cluster ends with its run: cancelling the run stops its compute");
+    }
+
+    // Only a stack with lakestream:interactiveCluster has an all-purpose cluster to terminate.
+    if (target.clusterId === undefined || !starting(`read cluster ${target.clusterId}`)) {
         return report;
     }
     try {
@@ -154,8 +161,9 @@ export async function stopPipeline(
         if (clusterStoppedStates.has(state)) {
             report.alreadyStopped.push(`cluster ${target.clusterId}${name} is ${state}`);
         } else {
-            await act("terminate-cluster", `cluster ${target.clusterId}${name} (${state})`, () =>
-                client.terminateCluster(target.clusterId),
+            const clusterId = target.clusterId;
+            await act("terminate-cluster", `cluster ${clusterId}${name} (${state})`, () =>
+                client.terminateCluster(clusterId),
             );
         }
     } catch (error) {

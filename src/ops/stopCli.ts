@@ -1,4 +1,4 @@
-// `npm run stop -- --stack NAME [--dry-run]`: stops the streaming job and the cluster of a deployed stack.
+// `npm run stop -- --stack NAME [--dry-run]`: stops the streaming job, its runs' compute, and the all-purpose cluster.
 import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
 import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import { CredentialError, resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
@@ -10,8 +10,9 @@ import { formatStopReport, stopFailed, stopPipeline } from "./stop";
 
 const usage = `usage: npm run stop -- --stack NAME [--dry-run] [--outputs-file FILE] [--timeout SECONDS]
 
-Pauses the stack's streaming job (its continuous trigger or its schedule), cancels its active runs and terminates
-its cluster. Running it again when everything is stopped changes nothing.
+Pauses the stack's streaming job (its continuous trigger or its schedule) and cancels its active runs, which ends
+their job clusters; terminates the stack's all-purpose cluster where it has one (lakestream:interactiveCluster).
+Running it again when everything is stopped changes nothing.
 
   --stack NAME          the Pulumi stack whose outputs name the job, cluster and workspace
   --outputs-file FILE   read the outputs from FILE (pulumi stack output --json --show-secrets) instead
@@ -46,7 +47,8 @@ async function main(): Promise<number> {
     const host = resolveWorkspaceHost(outputs, label);
     const target = {
         jobId: parseJobId(requireOutput(outputs, "jobId", label), label),
-        clusterId: requireOutput(outputs, "clusterId", label),
+        // Only a stack with lakestream:interactiveCluster exports one.
+        clusterId: outputs.clusterId || undefined,
     };
     const auth = resolveDatabricksAuth();
     const deadline = new Deadline(timeoutSeconds);

@@ -14,7 +14,8 @@ export interface LakestreamStackOutputs {
     sendConnectionString: string;
     listenConnectionString: string;
     workspaceUrl: string;
-    clusterId: string;
+    /** Only on a stack with lakestream:interactiveCluster: true. */
+    clusterId?: string;
     jobId: string;
     jobUrl: string;
     catalogName: string;

@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { runGate, type StackReport } from "../../src/gate/gate";
 import { policies } from "../../policies/all";
+import { runGate, type StackReport } from "../../src/gate/gate";
 import { clusterRuntimeEndOfSupport } from "../../policies/databricks/clusterRuntimeEndOfSupport";
 
 const root = path.join(__dirname, "..", "..");

@@ -8,7 +8,15 @@ import { collectStatus, formatStatus, statusExitCode, type StatusInputs } from "
 import type { LakestreamStackOutputs } from "../../src/shared/stackOutputs";
 import { FakeEventHubsServer } from "../support/eventHubsServer";
 import { FakeDatabricks } from "./support/fakeDatabricks";
-import { activeRunId, clusterId, fakeToken, jobId, runningPipeline, warehouseId } from "./support/fixtures";
+import {
+    activeRunId,
+    clusterId,
+    fakeToken,
+    jobClusterId,
+    jobId,
+    runningPipeline,
+    warehouseId,
+} from "./support/fixtures";
 
 const now = new Date("2026-03-01T10:12:00Z");
 
@@ -95,13 +103,18 @@ describe("status", function () {
                             { taskKey: "silver", state: "RUNNING", result: null },
                             { taskKey: "gold", state: "RUNNING", result: null },
                         ],
+                        compute: [{ clusterId: jobClusterId, name: "job-42-run-1001", state: "RUNNING" }],
                     },
                 ],
             },
         });
-        assert.equal(report.cluster.data?.state, "RUNNING");
-        assert.equal(report.cluster.data?.autoTerminatesAt, "2026-03-01T10:10:00.000Z");
-        assert.equal(report.cluster.data?.autoTermination, "after 10 min idle; not while run 1001 keeps it busy");
+        // The all-purpose cluster runs beside the job, which does not use it: it stops after its idle time.
+        assert.equal(report.cluster?.data?.state, "RUNNING");
+        assert.equal(report.cluster?.data?.autoTerminatesAt, "2026-03-01T10:10:00.000Z");
+        assert.equal(
+            report.cluster?.data?.autoTermination,
+            "at 2026-03-01T10:10:00.000Z (10 min after the last activity)",
+        );
         assert.deepEqual(report.eventHubs, {
             error: null,
             data: {
@@ -133,7 +146,9 @@ describe("status", function () {
     it("makes only documented read calls, each with the bearer token", async () => {
         await collectStatus(inputs());
 
+        // clusters/get twice: the all-purpose cluster, and the job cluster the run's tasks run on.
         assert.deepEqual(fake.requests.map((request) => `${request.method} ${request.path}`).sort(), [
+            "GET /api/2.1/clusters/get",
             "GET /api/2.1/clusters/get",
             "GET /api/2.1/jobs/get",
             "GET /api/2.1/jobs/runs/get",
@@ -222,8 +237,8 @@ describe("status", function () {
 
         const report = await collectStatus(inputs());
 
-        assert.equal(report.cluster.data, null);
-        assert.equal(report.cluster.error, "GET /api/2.1/clusters/get: HTTP 500 INTERNAL_ERROR Internal error");
+        assert.equal(report.cluster?.data, null);
+        assert.equal(report.cluster?.error, "GET /api/2.1/clusters/get: HTTP 500 INTERNAL_ERROR Internal error");
         assert.equal(report.job.data?.activeRuns.length, 1);
         assert.equal(report.eventHubs.data?.partitions.length, 2);
         assert.equal(report.gold.data?.windows.length, 2);
@@ -255,7 +270,7 @@ describe("status", function () {
             "needs the newest event in Event Hubs, which could not be read (see event hubs)",
         );
         assert.equal(report.job.data?.activeRuns[0].runId, activeRunId);
-        assert.equal(report.cluster.data?.state, "RUNNING");
+        assert.equal(report.cluster?.data?.state, "RUNNING");
     });
 
     it("explains a missing Databricks credential in each Databricks part and still reads Event Hubs", async () => {
@@ -273,7 +288,7 @@ describe("status", function () {
 
         const report = await collectStatus(inputs({ databricks: withoutCredential }));
 
-        for (const error of [report.job.error, report.cluster.error, report.gold.error]) {
+        for (const error of [report.job.error, report.cluster?.error, report.gold.error]) {
             assert.match(
                 error ?? "",
                 /^no Databricks credential: DATABRICKS_TOKEN is not set and the Azure CLI login gave no token/,
@@ -324,9 +339,51 @@ describe("status", function () {
             ],
         });
         assert.equal(
-            report.cluster.data?.autoTermination,
+            report.cluster?.data?.autoTermination,
             "at 2026-03-01T10:18:00.000Z (10 min after the last activity)",
         );
+        assert.equal(statusExitCode(report), 0);
+    });
+
+    it("reports the run's job cluster and no all-purpose cluster on a stack without one", async () => {
+        delete outputs.clusterId;
+        fake.clusters.delete(clusterId);
+
+        const report = await collectStatus(inputs());
+
+        assert.equal(report.cluster, null);
+        assert.deepEqual(report.verdict, { state: "healthy", reasons: [] });
+        assert.equal(statusExitCode(report), 0);
+        const text = formatStatus(report).join("\n");
+        assert.match(text, /^cluster {4}none: the job runs on its own job clusters, which stop with each run$/m);
+        assert.match(text, /^ {4}compute {3}0301-090000-job00001 "job-42-run-1001" RUNNING$/m);
+        // Only the job cluster of the run is read; there is no all-purpose cluster to ask about.
+        const clusterCalls = fake.requests.filter((request) => request.path === "/api/2.1/clusters/get");
+        assert.deepEqual(
+            clusterCalls.map((request) => request.query.cluster_id),
+            [jobClusterId],
+        );
+    });
+
+    it("is unhealthy when an active run's job cluster has terminated", async () => {
+        fake.clusters.get(jobClusterId)!.state = "TERMINATED";
+
+        const report = await collectStatus(inputs());
+
+        assert.deepEqual(report.verdict, {
+            state: "unhealthy",
+            reasons: ["run 1001 is active but its cluster 0301-090000-job00001 is TERMINATED"],
+        });
+        assert.equal(statusExitCode(report), 1);
+    });
+
+    it("says a stopped stack without an all-purpose cluster leaves nothing running", async () => {
+        delete outputs.clusterId;
+        fake.runs.find((run) => run.run_id === activeRunId)!.state.life_cycle_state = "TERMINATED";
+
+        const report = await collectStatus(inputs());
+
+        assert.deepEqual(report.verdict, { state: "stopped", reasons: ["job 42 has no active run"] });
         assert.equal(statusExitCode(report), 0);
     });
 });

@@ -4,7 +4,7 @@ import { resolveDatabricksAuth } from "../../src/ops/databricksAuth";
 import { DatabricksClient } from "../../src/ops/databricksClient";
 import { formatStopReport, stopFailed, stopPipeline } from "../../src/ops/stop";
 import { FakeDatabricks } from "./support/fakeDatabricks";
-import { activeRunId, clusterId, fakeToken, jobId, runningPipeline } from "./support/fixtures";
+import { activeRunId, clusterId, fakeToken, jobClusterId, jobId, runningPipeline } from "./support/fixtures";
 
 describe("stop", () => {
     let fake: FakeDatabricks;
@@ -57,6 +57,33 @@ describe("stop", () => {
             pause_status: "PAUSED",
             task_retry_mode: "ON_FAILURE",
         });
+    });
+
+    it("on a stack without an all-purpose cluster, cancels the run, which ends its job cluster, and touches no cluster", async () => {
+        fake.clusters.delete(clusterId);
+
+        const report = await stopPipeline(client, { jobId }, { dryRun: false });
+
+        assert.deepEqual(
+            fake.mutatingRequests().map(({ path }) => path),
+            ["/api/2.1/jobs/update", "/api/2.1/jobs/runs/cancel"],
+        );
+        assert.ok(!fake.requests.some((request) => request.path.startsWith("/api/2.1/clusters/")));
+        assert.equal(stopFailed(report), false);
+        // The fake ends a job cluster with its run, as Databricks does.
+        assert.equal(fake.clusters.get(jobClusterId)?.state, "TERMINATED");
+        const text = formatStopReport(report, "dev", "https://adb-1.1.azuredatabricks.net").join("\n");
+        assert.match(text, /^ {2}cancelled run 1001 of job 42 \(RUNNING\)$/m);
+        assert.match(text, /^ {2}note: a job cluster ends with its run: cancelling the run stops its compute$/m);
+        assert.doesNotMatch(text, /cluster 0101/);
+
+        fake.requests.length = 0;
+        const second = await stopPipeline(client, { jobId }, { dryRun: false });
+        assert.deepEqual(fake.mutatingRequests(), []);
+        assert.match(
+            formatStopReport(second, "dev", "https://adb-1.1.azuredatabricks.net").join("\n"),
+            /nothing to stop: continuous job 42 "lakestream-dev-medallion" is paused; job 42 "lakestream-dev-medallion" has no active run$/m,
+        );
     });
 
     it("changes nothing the second time and says there was nothing to stop", async () => {

@@ -44,6 +44,15 @@ describe("stop command line", () => {
         }
     });
 
+    it("stops a stack that has no all-purpose cluster output", async () => {
+        const withoutCluster = writeOutputsFile({ workspaceUrl: host, jobId: String(jobId), listenConnectionString });
+        const result = await runCli("stop", ["--outputs-file", withoutCluster], { DATABRICKS_TOKEN: fakeToken });
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /^ {2}cancelled run 1001 of job 42 \(RUNNING\)$/m);
+        assert.doesNotMatch(result.stdout, /terminated cluster/);
+        assert.equal(fake.clusters.get(clusterId)?.state, "RUNNING");
+    });
+
     it("--dry-run sends no change", async () => {
         const result = await runCli("stop", ["--outputs-file", outputsFile, "--dry-run"], {
             DATABRICKS_TOKEN: fakeToken,

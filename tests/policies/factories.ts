@@ -248,10 +248,25 @@ export function job(change?: Change): AnalyzedResource {
             runAs: { servicePrincipalName: runAsApplicationId },
             maxConcurrentRuns: 1,
             timeoutSeconds: 3600,
+            jobClusters: [
+                {
+                    jobClusterKey: "medallion",
+                    newCluster: {
+                        sparkVersion: "15.4.x-scala2.12",
+                        nodeTypeId: "Standard_D4ds_v5",
+                        numWorkers: 0,
+                        dataSecurityMode: "SINGLE_USER",
+                        singleUserName: "data-platform@example.com",
+                        sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
+                        customTags: { ...tags, ResourceClass: "SingleNode" },
+                    },
+                },
+            ],
             tasks: [
                 {
                     taskKey: "bronze",
-                    existingClusterId: wireUnknown,
+                    jobClusterKey: "medallion",
+                    libraries: [{ maven: { coordinates: connectorCoordinates } }],
                     notebookTask: {
                         notebookPath: "/lakestream/dev/bronze",
                         baseParameters: { ...base, secret_scope: "lakestream-dev", secret_key: "eventhubs-listen" },
@@ -260,9 +275,29 @@ export function job(change?: Change): AnalyzedResource {
                     maxRetries: 0,
                 },
             ],
+            emailNotifications: { onFailures: ["data-platform@example.com"] },
         },
-        { dependencies: [cluster({ stack: change?.stack }).urn], ...change },
+        change,
     );
+}
+
+/** A continuous job, as the program declares it for a streaming stack. */
+export function continuousJob(change?: Change): AnalyzedResource {
+    const scheduled = job();
+    return job({
+        ...change,
+        inputs: {
+            timeoutSeconds: undefined,
+            continuous: { pauseStatus: "PAUSED", taskRetryMode: "ON_FAILURE" },
+            controlRunState: true,
+            tasks: (scheduled.inputs.tasks as Record<string, unknown>[]).map((task) => ({
+                ...task,
+                timeoutSeconds: undefined,
+                maxRetries: undefined,
+            })),
+            ...change?.inputs,
+        },
+    });
 }
 
 export function databricksProvider(change?: Change): AnalyzedResource {

@@ -1,5 +1,8 @@
 // Each component's children: exact types, counts, names and key inputs, under the Pulumi mock runtime.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../components";
@@ -509,7 +512,7 @@ describe("components", function () {
     describe("MedallionJob", function () {
         const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
         const jobArgs = (mode: "continuous" | "availableNow") => ({
-            clusterId: "c-1",
+            runAsUserName: "runner@example.com",
             workspaceUrl: "https://adb-1.2.azuredatabricks.net",
             notebooksDir: "notebooks",
             workspaceFolder: "/lakestream/test/",
@@ -522,11 +525,14 @@ describe("components", function () {
             ),
             mode,
             maxEventsPerTrigger: 2000,
-            timeoutSeconds: 1800,
+            notify: ["oncall@example.com"],
+            tags: { owner: "o", environment: "test" },
         });
+        const jobInputs = () => ofType(recorded, "databricks:index/job:Job")[0].inputs as unknown as JobInputs;
+        const connector = [{ maven: { coordinates: "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22" } }];
 
         it("stores the Listen key as a secret and chains bronze, silver, gold on a schedule in availableNow mode", async function () {
-            const job = new components.MedallionJob("ls", jobArgs("availableNow"));
+            const job = new components.MedallionJob("ls", { ...jobArgs("availableNow"), timeoutSeconds: 1800 });
             assert.match(await valueOf(job.jobUrl), /^https:\/\/adb-1\.2\.azuredatabricks\.net\/jobs\/\d+$/);
             await settle();
             assert.equal(ofType(recorded, "databricks:index/secretScope:SecretScope").length, 1);
@@ -550,10 +556,12 @@ describe("components", function () {
             assert.equal(inputs.maxConcurrentRuns, 1);
             assert.equal(inputs.timeoutSeconds, 1800);
             assert.equal(inputs.continuous, undefined);
+            assert.equal(inputs.controlRunState, undefined);
+            // Created paused unless told otherwise: nothing runs, nothing costs, until someone unpauses it.
             assert.deepEqual(inputs.schedule, {
                 quartzCronExpression: "0 0/15 * * * ?",
                 timezoneId: "UTC",
-                pauseStatus: "UNPAUSED",
+                pauseStatus: "PAUSED",
             });
             assert.deepEqual(
                 inputs.tasks.map((t) => [t.taskKey, t.dependsOns?.map((d) => d.taskKey) ?? [], t.maxRetries]),
@@ -564,7 +572,6 @@ describe("components", function () {
                 ],
             );
             const bronze = inputs.tasks[0];
-            assert.equal(bronze.existingClusterId, "c-1");
             assert.deepEqual(bronze.notebookTask.baseParameters, {
                 catalog: "cat",
                 checkpoint_volume: "/Volumes/cat/bronze/checkpoints",
@@ -638,17 +645,163 @@ describe("components", function () {
             );
         });
 
-        it("runs three streams side by side, without retries or dependencies, in continuous mode", async function () {
-            new components.MedallionJob("ls", { ...jobArgs("continuous"), paused: true });
+        it("runs the three tasks of a scheduled run on one single-node job cluster dedicated to the run-as identity", async function () {
+            new components.MedallionJob("ls", jobArgs("availableNow"));
             await settle();
-            const inputs = ofType(recorded, "databricks:index/job:Job")[0].inputs as unknown as JobInputs;
-            assert.deepEqual(inputs.continuous, { pauseStatus: "PAUSED" });
+            const inputs = jobInputs();
+            assert.equal(inputs.jobClusters?.length, 1);
+            const [jobCluster] = inputs.jobClusters!;
+            assert.equal(jobCluster.jobClusterKey, "medallion");
+            assert.deepEqual(jobCluster.newCluster, {
+                sparkVersion: "15.4.x-scala2.12",
+                nodeTypeId: "Standard_D4ds_v5",
+                dataSecurityMode: "SINGLE_USER",
+                singleUserName: "runner@example.com",
+                numWorkers: 0,
+                sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
+                customTags: { owner: "o", environment: "test", ResourceClass: "SingleNode" },
+            });
+            assert.deepEqual(
+                inputs.tasks.map((task) => [task.taskKey, task.jobClusterKey, task.existingClusterId, task.libraries]),
+                [
+                    ["bronze", "medallion", undefined, connector],
+                    ["silver", "medallion", undefined, undefined],
+                    ["gold", "medallion", undefined, undefined],
+                ],
+            );
+            assert.equal(ofType(recorded, "databricks:index/cluster:Cluster").length, 0);
+        });
+
+        it("sizes the job cluster from its arguments: runtime, node type and an autoscaling range", async function () {
+            new components.MedallionJob("ls", {
+                ...jobArgs("continuous"),
+                jobCluster: {
+                    sparkVersion: "16.4.x-scala2.12",
+                    nodeType: "Standard_DS3_v2",
+                    autoscale: { minWorkers: 1, maxWorkers: 2 },
+                },
+            });
+            await settle();
+            const cluster = jobInputs().jobClusters![0].newCluster;
+            assert.equal(cluster.sparkVersion, "16.4.x-scala2.12");
+            assert.equal(cluster.nodeTypeId, "Standard_DS3_v2");
+            assert.deepEqual(cluster.autoscale, { minWorkers: 1, maxWorkers: 2 });
+            assert.equal(cluster.numWorkers, undefined);
+            assert.equal(cluster.sparkConf, undefined);
+            assert.deepEqual(cluster.customTags, { owner: "o", environment: "test" });
+        });
+
+        it("refuses both a worker count and an autoscaling range for the job cluster", function () {
+            assert.throws(
+                () =>
+                    new components.MedallionJob("ls", {
+                        ...jobArgs("availableNow"),
+                        jobCluster: { workers: 1, autoscale: { minWorkers: 1, maxWorkers: 2 } },
+                    }),
+                /jobCluster.workers and jobCluster.autoscale are exclusive/,
+            );
+        });
+
+        it("runs three streams side by side that retry failed tasks, restart on deploy and have no timeout, in continuous mode", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("continuous"), paused: false, timeoutSeconds: 1800 });
+            await settle();
+            const inputs = jobInputs();
+            assert.deepEqual(inputs.continuous, { pauseStatus: "UNPAUSED", taskRetryMode: "ON_FAILURE" });
+            assert.equal(inputs.controlRunState, true);
+            assert.equal(inputs.timeoutSeconds, undefined);
             assert.equal(inputs.schedule, undefined);
+            assert.equal(inputs.jobClusters?.length, 1);
             for (const task of inputs.tasks) {
                 assert.equal(task.dependsOns, undefined);
                 assert.equal(task.maxRetries, undefined);
+                assert.equal(task.jobClusterKey, "medallion");
                 assert.equal(task.notebookTask.baseParameters.trigger, "continuous");
             }
+        });
+
+        it("leaves a failed continuous task stopped only when asked to", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("continuous"), taskRetryMode: "NEVER" });
+            await settle();
+            assert.deepEqual(jobInputs().continuous, { pauseStatus: "PAUSED", taskRetryMode: "NEVER" });
+        });
+
+        it("notifies on failure and watches the backlog of the streams that read Delta", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("continuous"), backlog: { maxFiles: 50 } });
+            await settle();
+            const inputs = jobInputs();
+            assert.deepEqual(inputs.emailNotifications, { onFailures: ["oncall@example.com"] });
+            assert.deepEqual(inputs.notificationSettings, {
+                noAlertForCanceledRuns: true,
+                noAlertForSkippedRuns: true,
+            });
+            const [bronze, silver, gold] = inputs.tasks;
+            // The Event Hubs source has no backlog metric in Databricks.
+            assert.equal(bronze.health, undefined);
+            for (const task of [silver, gold]) {
+                assert.deepEqual(task.health, {
+                    rules: [
+                        { metric: "STREAMING_BACKLOG_FILES", op: "GREATER_THAN", value: 50 },
+                        { metric: "STREAMING_BACKLOG_BYTES", op: "GREATER_THAN", value: 1024 ** 3 },
+                    ],
+                });
+                assert.deepEqual(task.emailNotifications, { onStreamingBacklogExceededs: ["oncall@example.com"] });
+            }
+        });
+
+        it("sends no notification block when nobody is to be told", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("availableNow"), notify: [] });
+            await settle();
+            const inputs = jobInputs();
+            assert.equal(inputs.emailNotifications, undefined);
+            assert.ok(inputs.tasks.every((task) => task.emailNotifications === undefined));
+        });
+
+        it("runs the tasks on the all-purpose cluster only when given one", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("availableNow"), interactiveClusterId: "0101-abc" });
+            await settle();
+            const inputs = jobInputs();
+            assert.equal(inputs.jobClusters, undefined);
+            assert.deepEqual(
+                inputs.tasks.map((task) => [task.existingClusterId, task.jobClusterKey]),
+                [
+                    ["0101-abc", undefined],
+                    ["0101-abc", undefined],
+                    ["0101-abc", undefined],
+                ],
+            );
+        });
+
+        it("uploads only the modules the notebooks import, not the local-only ones", async function () {
+            new components.MedallionJob("ls", jobArgs("availableNow"));
+            await settle();
+            const files = ofType(recorded, "databricks:index/workspaceFile:WorkspaceFile");
+            assert.deepEqual(files.map((file) => [file.inputs.path, file.inputs.source]).sort(), [
+                ["/lakestream/test/medallion/__init__.py", "notebooks/medallion/__init__.py"],
+                ["/lakestream/test/medallion/bronze.py", "notebooks/medallion/bronze.py"],
+                ["/lakestream/test/medallion/gold.py", "notebooks/medallion/gold.py"],
+                ["/lakestream/test/medallion/schema.py", "notebooks/medallion/schema.py"],
+                ["/lakestream/test/medallion/silver.py", "notebooks/medallion/silver.py"],
+                ["/lakestream/test/medallion/streams.py", "notebooks/medallion/streams.py"],
+                ["/lakestream/test/medallion/tables.py", "notebooks/medallion/tables.py"],
+            ]);
+        });
+
+        it("follows imports between modules and ignores modules nobody imports", function () {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-modules-"));
+            fs.mkdirSync(path.join(dir, "medallion"));
+            const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+            write("bronze.py", "from medallion.a import x\nimport json\n");
+            write("medallion/__init__.py", "");
+            write("medallion/a.py", "from medallion.b import y\n");
+            write("medallion/b.py", "import medallion.c\n");
+            write("medallion/c.py", "");
+            write("medallion/local.py", "from medallion.a import x\n");
+            assert.deepEqual(components.runtimeModuleFiles(dir, ["bronze.py"]), [
+                "__init__.py",
+                "a.py",
+                "b.py",
+                "c.py",
+            ]);
         });
     });
 

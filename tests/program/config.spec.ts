@@ -320,7 +320,7 @@ describe("stack config validation", function () {
         }
         for (const autoStopMinutes of [1, 9]) {
             assert.deepEqual(problemsOf({ ...validConfig(), powerBi: { sqlWarehouse: { autoStopMinutes } } }), [
-                `lakestream:powerBi.sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10 (got ${autoStopMinutes})`,
+                `lakestream:powerBi.sqlWarehouse.autoStopMinutes must be 0 (never stop) or at least 10: the SQL warehouses API refuses 1 to 9 (got ${autoStopMinutes})`,
             ]);
         }
     });
@@ -398,5 +398,88 @@ describe("stack config validation", function () {
         });
         assert.equal(config.adoptData, true);
         assert.equal(config.subscriptionId, subscriptionId);
+    });
+
+    describe("the job's compute, triggers and notifications", function () {
+        it("creates an ephemeral stack's job paused and a lasting stack's unpaused, unless the stack says", function () {
+            assert.equal(parseStackConfig("dev", validConfig()).job.paused, true);
+            assert.equal(parseStackConfig("prod", { ...validConfig(), ephemeral: false }).job.paused, false);
+            assert.equal(parseStackConfig("dev", { ...validConfig(), job: { paused: false } }).job.paused, false);
+            assert.equal(
+                parseStackConfig("prod", { ...validConfig(), ephemeral: false, job: { paused: true } }).job.paused,
+                true,
+            );
+        });
+
+        it("runs on job compute without an all-purpose cluster, notifies the owner and bounds scheduled runs", function () {
+            const config = parseStackConfig("dev", validConfig());
+            assert.equal(config.interactiveCluster, false);
+            assert.equal(config.job.compute, "job");
+            assert.deepEqual(config.job.notify, ["data-platform@example.com"]);
+            assert.deepEqual(config.job.backlog, { maxFiles: 200, maxBytes: 1024 ** 3 });
+            assert.equal(config.job.timeoutSeconds, 3600);
+            assert.equal(config.job.taskRetryMode, undefined);
+        });
+
+        it("gives a continuous job no run timeout and takes the notify list and thresholds as given", function () {
+            const config = parseStackConfig("dev", {
+                ...validConfig(),
+                job: {
+                    mode: "continuous",
+                    notify: ["oncall@example.com", "lead@example.com"],
+                    backlog: { maxFiles: 40 },
+                },
+            });
+            assert.equal(config.job.timeoutSeconds, undefined);
+            assert.deepEqual(config.job.notify, ["oncall@example.com", "lead@example.com"]);
+            assert.deepEqual(config.job.backlog, { maxFiles: 40, maxBytes: 1024 ** 3 });
+        });
+
+        it("refuses a timeout on a continuous job and a retry mode on a scheduled one", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { mode: "continuous", timeoutSeconds: 3600 } }), [
+                "lakestream:job.timeoutSeconds is not allowed with mode continuous: a continuous run is meant to run; its health rules and failure notifications watch it (got 3600)",
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { taskRetryMode: "ON_FAILURE" } }), [
+                'lakestream:job.taskRetryMode only applies to mode continuous (scheduled runs retry with job.maxRetries) (got "ON_FAILURE")',
+            ]);
+            assert.deepEqual(
+                problemsOf({ ...validConfig(), job: { mode: "continuous", taskRetryMode: "SOMETIMES" } }),
+                ['lakestream:job.taskRetryMode must be one of "ON_FAILURE", "NEVER" (got "SOMETIMES")'],
+            );
+        });
+
+        it("refuses interactive compute without the cluster", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { compute: "interactive" } }), [
+                'lakestream:job.compute interactive needs lakestream:interactiveCluster: true, the cluster the tasks would run on (got "interactive")',
+            ]);
+            assert.equal(
+                parseStackConfig("dev", { ...validConfig(), interactiveCluster: true, job: { compute: "interactive" } })
+                    .job.compute,
+                "interactive",
+            );
+            assert.deepEqual(problemsOf({ ...validConfig(), interactiveCluster: "yes" }), [
+                'lakestream:interactiveCluster must be a boolean (got "yes")',
+            ]);
+        });
+
+        it("refuses a notify entry that is not an e-mail address, and an owner that cannot be the default", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { notify: ["oncall@example.com", "pager"] } }), [
+                'lakestream:job.notify[1] must be an e-mail address such as data-platform@example.com (got "pager")',
+            ]);
+            assert.deepEqual(problemsOf({ ...validConfig(), owner: "data-platform" }), [
+                'lakestream:job.notify must list the e-mail addresses that hear about failures: it defaults to lakestream:owner, which is not an e-mail address ("data-platform") (got nothing)',
+            ]);
+            assert.deepEqual(
+                parseStackConfig("dev", { ...validConfig(), owner: "data-platform", job: { notify: [] } }).job.notify,
+                [],
+            );
+        });
+
+        it("refuses backlog thresholds out of range and unknown backlog keys", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { backlog: { maxFiles: 0, seconds: 60 } } }).sort(), [
+                "lakestream:job.backlog.maxFiles must be an integer between 1 and 1000000 (got 0)",
+                "lakestream:job.backlog.seconds is not a known setting (allowed: maxFiles, maxBytes)",
+            ]);
+        });
     });
 });

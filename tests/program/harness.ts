@@ -90,11 +90,19 @@ export interface JobInputs {
     runAs?: { servicePrincipalName?: string; userName?: string };
     maxConcurrentRuns?: number;
     timeoutSeconds?: number;
-    continuous?: { pauseStatus?: string };
+    continuous?: { pauseStatus?: string; taskRetryMode?: string };
+    controlRunState?: boolean;
     schedule?: { quartzCronExpression: string; timezoneId: string; pauseStatus?: string };
+    emailNotifications?: { onFailures?: string[] };
+    notificationSettings?: { noAlertForCanceledRuns?: boolean; noAlertForSkippedRuns?: boolean };
+    jobClusters?: { jobClusterKey: string; newCluster: Record<string, unknown> }[];
     tasks: {
         taskKey: string;
+        jobClusterKey?: string;
         existingClusterId?: string;
+        libraries?: { maven: { coordinates: string } }[];
+        health?: { rules: { metric: string; op: string; value: number }[] };
+        emailNotifications?: { onStreamingBacklogExceededs?: string[] };
         maxRetries?: number;
         dependsOns?: { taskKey: string }[];
         notebookTask: { notebookPath: string; baseParameters: Record<string, string> };

@@ -73,7 +73,7 @@ describe("the program, for every stack", function () {
         for (const [stack, plan] of [...plans, ...firstPlans]) {
             assert.deepEqual(plan.warnings, [], `${stack} (${plan.mode})`);
         }
-        assert.equal(plans.get("dev")!.outputs.sqlWarehouseId, undefined, "dev has no warehouse, so no output");
+        assert.equal(plans.get("dev")!.outputs.clusterId, undefined, "dev has no all-purpose cluster, so no output");
         assert.ok(plans.get("prod")!.outputs.sqlWarehouseId !== undefined);
     });
 
@@ -105,19 +105,23 @@ describe("the program, for every stack", function () {
     it("previews a first deploy as the engine does: unknown ids and look-ups through a workspace still to be created", function () {
         const dev = firstPlans.get("dev")!;
         const of = (type: string) => dev.resources.find((resource) => resource.type === type)!;
-        const cluster = of("databricks:index/cluster:Cluster");
+        const jobCluster = (plan: Plan) =>
+            (
+                plan.resources.find((resource) => resource.type === "databricks:index/job:Job")!.inputs.jobClusters as {
+                    newCluster: Record<string, unknown>;
+                }[]
+            )[0].newCluster;
         // Unknown, not absent: the look-ups depend on the workspace's provider.
-        assert.equal(cluster.inputs.singleUserName, pulumi.runtime.unknownValue);
-        assert.equal(cluster.inputs.nodeTypeId, pulumi.runtime.unknownValue);
+        assert.equal(jobCluster(dev).singleUserName, pulumi.runtime.unknownValue);
+        assert.equal(jobCluster(dev).nodeTypeId, pulumi.runtime.unknownValue);
         assert.equal(of("pulumi:providers:databricks").inputs.host, pulumi.runtime.unknownValue);
         assert.equal(of(chainTypes.roleAssignment).inputs.principalId, pulumi.runtime.unknownValue);
         assert.equal(of("databricks:index/catalog:Catalog").inputs.storageRoot, pulumi.runtime.unknownValue);
         assert.equal(dev.outputs.workspaceUrl, pulumi.runtime.unknownValue);
         // The same program, once everything exists: known values from the same look-ups.
         const update = plans.get("dev")!;
-        const updated = update.resources.find((resource) => resource.type === "databricks:index/cluster:Cluster")!;
-        assert.equal(updated.inputs.singleUserName, "deployer@example.com");
-        assert.match(String(updated.inputs.nodeTypeId), /^Standard_/);
+        assert.equal(jobCluster(update).singleUserName, "deployer@example.com");
+        assert.match(String(jobCluster(update).nodeTypeId), /^Standard_/);
         // What the plan knows in both modes stays the same.
         assert.deepEqual(
             dev.resources.map((resource) => resource.urn).sort(),
@@ -138,7 +142,6 @@ describe("the program, for every stack", function () {
                 "azure-native:eventhub:EventHub",
                 "databricks:index/catalog:Catalog",
                 "databricks:index/volume:Volume",
-                "databricks:index/cluster:Cluster",
                 "databricks:index/job:Job",
                 "databricks:index/secretScope:SecretScope",
                 "databricks:index/secret:Secret",
@@ -153,10 +156,17 @@ describe("the program, for every stack", function () {
             assert.equal(counts["databricks:index/schema:Schema"], 3, stack);
             assert.equal(counts["databricks:index/grants:Grants"], 5, `${stack}: catalog, three schemas, volume`);
             assert.equal(counts["databricks:index/notebook:Notebook"], 3, stack);
-            const moduleFiles = fs
-                .readdirSync(path.join(root, "notebooks", "medallion"))
-                .filter((f) => f.endsWith(".py"));
-            assert.equal(counts["databricks:index/workspaceFile:WorkspaceFile"], moduleFiles.length, stack);
+            // Neither stack asks for the all-purpose cluster: the job brings its own.
+            assert.equal(counts["databricks:index/cluster:Cluster"], undefined, stack);
+            const uploaded = plan.resources
+                .filter((resource) => resource.type === "databricks:index/workspaceFile:WorkspaceFile")
+                .map((resource) => path.basename(String(resource.inputs.path)))
+                .sort();
+            assert.deepEqual(
+                uploaded,
+                ["__init__.py", "bronze.py", "gold.py", "schema.py", "silver.py", "streams.py", "tables.py"],
+                stack,
+            );
         }
     });
 
@@ -164,14 +174,40 @@ describe("the program, for every stack", function () {
         const dev = plans.get("dev")!;
         const devCounts = countByType(dev);
         assert.equal(devCounts["azure-native:eventhub:ConsumerGroup"], undefined);
+        // Without the all-purpose cluster, Power BI queries a serverless warehouse that auto-stops.
+        assert.equal(devCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
         const devNamespace = dev.resources.find((r) => r.type === "azure-native:eventhub:Namespace")!;
         assert.deepEqual(devNamespace.inputs.sku, { name: "Basic", tier: "Basic", capacity: 1 });
-        assert.ok(jobOf(dev).schedule);
+        // dev is ephemeral: its schedule is created paused, so an idle stack costs nothing.
+        assert.equal(jobOf(dev).schedule?.pauseStatus, "PAUSED");
+        assert.equal(jobOf(dev).timeoutSeconds, 1800);
 
         const prod = plans.get("prod")!;
         const prodCounts = countByType(prod);
         assert.equal(prodCounts["azure-native:eventhub:ConsumerGroup"], 1);
-        assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED" });
+        assert.equal(prodCounts["databricks:index/sqlEndpoint:SqlEndpoint"], 1);
+        assert.deepEqual(jobOf(prod).continuous, { pauseStatus: "UNPAUSED", taskRetryMode: "ON_FAILURE" });
+        assert.equal(jobOf(prod).controlRunState, true);
+        assert.equal(jobOf(prod).timeoutSeconds, undefined);
+        for (const [stack, plan] of plans) {
+            const job = jobOf(plan);
+            assert.deepEqual(job.emailNotifications, { onFailures: ["data-platform@example.com"] }, stack);
+            assert.deepEqual(
+                job.tasks.map((task) => [task.taskKey, task.jobClusterKey, task.existingClusterId]),
+                [
+                    ["bronze", "medallion", undefined],
+                    ["silver", "medallion", undefined],
+                    ["gold", "medallion", undefined],
+                ],
+                stack,
+            );
+        }
+        const devCluster = jobOf(dev).jobClusters![0].newCluster;
+        assert.equal(devCluster.numWorkers, 0);
+        assert.equal(devCluster.singleUserName, "deployer@example.com");
+        const prodCluster = jobOf(prod).jobClusters![0].newCluster;
+        assert.deepEqual(prodCluster.autoscale, { minWorkers: 1, maxWorkers: 2 });
+        assert.equal(prodCluster.nodeTypeId, "Standard_DS3_v2");
         const bronzeParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
         assert.equal(bronzeParameters(dev).consumer_group, "$Default");
         assert.equal(bronzeParameters(prod).consumer_group, "databricks");
@@ -219,7 +255,6 @@ describe("the program, for every stack", function () {
                 "eventHubsFullyQualifiedNamespace",
                 "eventHubName",
                 "workspaceUrl",
-                "clusterId",
                 "jobId",
                 "jobUrl",
                 "catalogName",
@@ -228,6 +263,8 @@ describe("the program, for every stack", function () {
             ]) {
                 assert.ok(plan.outputs[name] !== undefined, `${stack} lacks output ${name}`);
             }
+            // There is no all-purpose cluster to name.
+            assert.equal(plan.outputs.clusterId, undefined, `${stack}: clusterId`);
             for (const name of ["sendConnectionString", "listenConnectionString"]) {
                 const output = plan.outputs[name] as Record<string, unknown>;
                 assert.equal(output[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, `${stack}.${name}`);
@@ -303,6 +340,29 @@ describe("the program, for every stack", function () {
             }
         }
     });
+
+    it("declares widget defaults that are empty (and required) or what every stack passes", function () {
+        for (const layer of ["bronze", "silver", "gold"]) {
+            const source = fs.readFileSync(path.join(root, "notebooks", `${layer}.py`), "utf8");
+            const defaults = [...source.matchAll(/dbutils\.widgets\.(?:text|dropdown)\(\s*"(\w+)",\s*"([^"]*)"/g)].map(
+                (match) => [match[1], match[2]] as const,
+            );
+            assert.ok(defaults.length > 0, layer);
+            for (const [widget, fallback] of defaults) {
+                if (fallback === "") {
+                    continue;
+                }
+                for (const [stack, plan] of plans) {
+                    const task = jobOf(plan).tasks.find((candidate) => candidate.taskKey === layer)!;
+                    assert.equal(
+                        task.notebookTask.baseParameters[widget],
+                        fallback,
+                        `${stack}: notebooks/${layer}.py widget ${widget} defaults to "${fallback}"`,
+                    );
+                }
+            }
+        }
+    });
 });
 
 /** The dev stack with some `lakestream:` keys replaced, evaluated as the stack `variant`. */
@@ -315,7 +375,7 @@ async function planOfDevWith(changes: Record<string, unknown>): Promise<Plan> {
     }
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-variant-")), "Pulumi.variant.yaml");
     fs.writeFileSync(file, stringifyYaml(dev));
-    return runPlan({ stack: "variant", stackFile: file });
+    return runPlan({ stack: "variant", stackFile: file, mode: "update" });
 }
 
 function ofPlan(plan: Plan, type: string) {
@@ -343,8 +403,7 @@ describe("who runs the pipeline and who reads it", function () {
             const plan = await planOfDevWith(runAs === undefined ? {} : { runAs });
             const name = Object.values(expected)[0];
             assert.deepEqual(jobOf(plan).runAs, expected);
-            const [cluster] = ofPlan(plan, "databricks:index/cluster:Cluster");
-            assert.equal(cluster.inputs.singleUserName, name);
+            assert.equal(jobOf(plan).jobClusters![0].newCluster.singleUserName, name);
             assert.deepEqual(plan.outputs.runAsIdentity, {
                 kind: "servicePrincipalName" in expected ? "servicePrincipal" : "user",
                 name,
@@ -365,7 +424,7 @@ describe("who runs the pipeline and who reads it", function () {
     }
 
     it("gives readers USE_CATALOG and gold only, and the warehouse, in every stack that has them", async function () {
-        const prod = await runPlan({ stack: "prod" });
+        const prod = await runPlan({ stack: "prod", mode: "update" });
         const readerGrants = grantsOf(prod).filter((grant) => grant.principal === "analysts");
         assert.deepEqual(readerGrants, [
             { on: "lakestream_prod", principal: "analysts", privileges: ["USE_CATALOG"] },
@@ -382,7 +441,7 @@ describe("who runs the pipeline and who reads it", function () {
 
     it("binds each stack's isolated catalog to its own workspace", async function () {
         for (const stack of ["dev", "prod"]) {
-            const plan = await runPlan({ stack });
+            const plan = await runPlan({ stack, mode: "update" });
             const [catalog] = ofPlan(plan, "databricks:index/catalog:Catalog");
             assert.equal(catalog.inputs.isolationMode, "ISOLATED", stack);
             const [binding] = ofPlan(plan, "databricks:index/workspaceBinding:WorkspaceBinding");
@@ -445,10 +504,10 @@ describe("npm run plan", function () {
         assert.equal(result.status, 0, result.stderr);
         const document = JSON.parse(result.stdout);
         assert.equal(document.mode, "update");
-        const cluster = document.resources.find(
-            (resource: { type: string }) => resource.type === "databricks:index/cluster:Cluster",
+        const job = document.resources.find(
+            (resource: { type: string }) => resource.type === "databricks:index/job:Job",
         );
-        assert.equal(cluster.inputs.singleUserName, "deployer@example.com");
+        assert.equal(job.inputs.jobClusters[0].newCluster.singleUserName, "deployer@example.com");
         assert.equal(document.outputs.sendConnectionString, "[secret]");
     });
 
@@ -472,7 +531,7 @@ describe("npm run plan", function () {
             [
                 "config:",
                 "  azure-native:location: westeurope",
-                "  lakestream:owner: someone",
+                "  lakestream:owner: someone@example.com",
                 "  lakestream:environment: broken",
                 "  lakestream:eventHubs: { sku: Basic, throughputUnits: 1, partitionCount: 64, retentionHours: 48 }",
                 "  lakestream:databricks: {}",

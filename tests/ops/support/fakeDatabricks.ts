@@ -16,7 +16,12 @@ export interface FakeRun {
     state: { life_cycle_state: string; result_state?: string; state_message?: string };
     start_time: number;
     run_page_url?: string;
-    tasks: { task_key: string; run_id: number; state: { life_cycle_state: string; result_state?: string } }[];
+    tasks: {
+        task_key: string;
+        run_id: number;
+        state: { life_cycle_state: string; result_state?: string };
+        cluster_instance?: { cluster_id: string; spark_context_id?: string };
+    }[];
 }
 
 export interface FakeCluster {
@@ -172,6 +177,11 @@ export class FakeDatabricks {
                 run.state = { life_cycle_state: "TERMINATED", result_state: "CANCELED" };
                 for (const task of run.tasks) {
                     task.state = { life_cycle_state: "TERMINATED", result_state: "CANCELED" };
+                    // A job cluster (named job-<job>-run-<run> by Databricks) ends with its run.
+                    const cluster = this.clusters.get(task.cluster_instance?.cluster_id ?? "");
+                    if (cluster && cluster.cluster_name.startsWith(`job-${run.job_id}-run-`)) {
+                        cluster.state = "TERMINATED";
+                    }
                 }
                 return [200, {}];
             }

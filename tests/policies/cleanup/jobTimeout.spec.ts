@@ -1,7 +1,7 @@
 // Specs for cleanup-job-timeout, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { job, wireUnknown } from "../factories";
+import { continuousJob, job, wireUnknown } from "../factories";
 
 const policy = "cleanup-job-timeout";
 
@@ -16,6 +16,16 @@ describe(policy, () => {
             violation.message,
             /Found no job timeoutSeconds \(runs never time out\); allowed: 1 to 3600 seconds\./,
         );
+    });
+
+    it("accepts a continuous job without a run timeout: it is meant to run, and health rules watch it", async () => {
+        assert.deepEqual(await violationsOf(policy, [continuousJob()]), []);
+    });
+
+    it("still bounds the tasks of a continuous job", async () => {
+        const tasks = [{ taskKey: "silver", timeoutSeconds: 7200 }];
+        const [violation] = await violationsOf(policy, [continuousJob({ inputs: { tasks } })]);
+        assert.match(violation.message, /Found tasks\[0\].timeoutSeconds 7200/);
     });
 
     it("rejects a task timeout beyond the limit", async () => {

@@ -1,7 +1,7 @@
 // Specs for databricks-cluster-single-user-for-eventhubs, a stack policy, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { cluster, library, wireUnknown } from "../factories";
+import { cluster, job, library, wireUnknown } from "../factories";
 
 const policy = "databricks-cluster-single-user-for-eventhubs";
 
@@ -34,5 +34,37 @@ describe(policy, () => {
 
     it("skips an access mode unknown during preview", async () => {
         assert.deepEqual(await violationsOf(policy, [cluster({ inputs: { dataSecurityMode: wireUnknown } })]), []);
+    });
+
+    it("accepts the job's single-user job cluster that the bronze task loads the connector on", async () => {
+        assert.deepEqual(await violationsOf(policy, [job()]), []);
+    });
+
+    it("rejects a shared job cluster that a task loads the connector on, naming it", async () => {
+        const base = job();
+        const [entry] = base.inputs.jobClusters as { jobClusterKey: string; newCluster: Record<string, unknown> }[];
+        const shared = job({
+            inputs: {
+                jobClusters: [{ ...entry, newCluster: { ...entry.newCluster, dataSecurityMode: "USER_ISOLATION" } }],
+            },
+        });
+        const [violation] = await violationsOf(policy, [shared]);
+        assert.equal(violation.urn, shared.urn);
+        assert.match(
+            violation.message,
+            /Found job cluster jobClusters\[0\]\.newCluster loading .* with dataSecurityMode "USER_ISOLATION"; allowed: SINGLE_USER/,
+        );
+    });
+
+    it("requires a single user name on a task's own new cluster", async () => {
+        const tasks = [
+            {
+                taskKey: "bronze",
+                libraries: [{ maven: { coordinates: "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22" } }],
+                newCluster: { sparkVersion: "15.4.x-scala2.12", dataSecurityMode: "SINGLE_USER" },
+            },
+        ];
+        const [violation] = await violationsOf(policy, [job({ inputs: { jobClusters: undefined, tasks } })]);
+        assert.match(violation.message, /on job cluster tasks\[0\]\.newCluster without singleUserName/);
     });
 });

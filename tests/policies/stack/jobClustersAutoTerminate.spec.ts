@@ -5,14 +5,21 @@ import { cluster, job, wireUnknown } from "../factories";
 
 const policy = "stack-job-clusters-auto-terminate";
 
+/** The job on the stack's all-purpose cluster, as lakestream:job.compute interactive declares it. */
+const onStackCluster = () =>
+    job({
+        dependencies: [cluster().urn],
+        inputs: { jobClusters: undefined, tasks: [{ taskKey: "bronze", existingClusterId: wireUnknown }] },
+    });
+
 describe(policy, () => {
     it("accepts a job on an auto-terminating cluster of the stack", async () => {
-        assert.deepEqual(await violationsOf(policy, [cluster(), job()]), []);
+        assert.deepEqual(await violationsOf(policy, [cluster(), onStackCluster()]), []);
     });
 
     it("rejects a job on a cluster that never terminates", async () => {
         const forever = cluster({ inputs: { autoterminationMinutes: 0 } });
-        const running = job();
+        const running = onStackCluster();
         const [violation] = await violationsOf(policy, [forever, running]);
         assert.equal(violation.urn, running.urn);
         assert.match(violation.message, /Found job medallion on cluster streaming with autoterminationMinutes 0/);
@@ -30,10 +37,11 @@ describe(policy, () => {
     it("accepts a job that runs on job clusters only", async () => {
         const tasks = [{ taskKey: "bronze", newCluster: { sparkVersion: "15.4.x-scala2.12", numWorkers: 0 } }];
         assert.deepEqual(await violationsOf(policy, [job({ dependencies: [], inputs: { tasks } })]), []);
+        assert.deepEqual(await violationsOf(policy, [job()]), []);
     });
 
     it("does not report a cluster whose auto-termination is unknown during preview", async () => {
         const pending = cluster({ inputs: { autoterminationMinutes: wireUnknown } });
-        assert.deepEqual(await violationsOf(policy, [pending, job()]), []);
+        assert.deepEqual(await violationsOf(policy, [pending, onStackCluster()]), []);
     });
 });
