@@ -74,7 +74,7 @@ describe("policy gate", () => {
             "eventhubs-namespace-allowed-tier",
             "eventhubs-namespace-max-throughput-units",
             "stack-throughput-unit-budget",
-]);
+        ]);
         for (const violation of report.violations) {
             assert.deepEqual(Object.keys(violation), ["policy", "enforcementLevel", "urn", "message"]);
             assert.match(violation.urn, /^urn:pulumi:noncompliant::lakestream::/);
