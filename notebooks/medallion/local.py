@@ -1,6 +1,8 @@
-"""The local pipeline: bronze -> silver -> gold on local Spark + Delta, reading a file of connector rows.
+"""The local pipeline: bronze -> silver -> gold on local Spark + Delta, reading a file of connector rows or Event Hubs.
 
 Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|append] [--keep DIR]
+       python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
+                                 [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
 """
 
 import argparse
@@ -11,21 +13,22 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from medallion.bronze import read_connector_lines, start_bronze, to_bronze
+from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_connector_lines, start_bronze, to_bronze
 from medallion.gold import OUTPUT_MODES, start_gold
 from medallion.sample import generate_events, write_lines
 from medallion.schema import bronze_table, gold_table, quarantine_table, silver_table
 from medallion.session import local_session
 from medallion.silver import start_silver
-from medallion.streams import run_to_end
+from medallion.streams import DrainReport, run_to_end
 
 LOCAL_CATALOG = "spark_catalog"
 SCHEMAS = {"bronze": "bronze", "silver": "silver", "gold": "gold"}
 SAMPLE_EVENTS = 2000
 EXIT_BAD_INPUT = 2
+SOURCES = ("file", "eventhubs")
 # Optional line fields and the JSON types they must have (docs/interfaces.md).
 _OPTIONAL_TYPES = {"partition": str, "partitionKey": str, "offset": str, "publisher": str, "sequenceNumber": int}
 
@@ -82,10 +85,23 @@ def _check_line(path: Path, number: int, line: str) -> None:
 def run_pipeline(
     spark: SparkSession, source_dir: str, checkpoints: str, gold_mode: str = "update", schemas: dict | None = None
 ) -> None:
-    """Runs bronze, silver and gold once each with availableNow triggers: each processes what is new and stops.
+    """Runs bronze, silver and gold once each as scheduled runs: each processes what is new and stops.
 
     Running it again over the same checkpoints processes only what was added to `source_dir` since.
     """
+    run_layers(spark, read_connector_lines(spark, source_dir), checkpoints, gold_mode, schemas)
+
+
+def run_layers(
+    spark: SparkSession,
+    connector_rows: DataFrame,
+    checkpoints: str,
+    gold_mode: str = "update",
+    schemas: dict | None = None,
+    stall_timeout: float | None = None,
+) -> DrainReport:
+    """Drains `connector_rows` (a stream in the connector's shape) into bronze as the scheduled bronze notebook does,
+    then runs silver and gold with availableNow triggers. Returns what the bronze drain read."""
     schemas = schemas or SCHEMAS
     for schema in schemas.values():
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
@@ -93,9 +109,11 @@ def run_pipeline(
     silver = silver_table(LOCAL_CATALOG, schemas["silver"])
     quarantine = quarantine_table(LOCAL_CATALOG, schemas["silver"])
     gold = gold_table(LOCAL_CATALOG, schemas["gold"])
-    run_to_end(start_bronze(to_bronze(read_connector_lines(spark, source_dir)), bronze, checkpoints, "availableNow"))
+    bronze_query = start_bronze(to_bronze(connector_rows), bronze, checkpoints, "availableNow")
+    report = finish_bronze(bronze_query, "availableNow", stall_timeout)
     run_to_end(start_silver(spark.readStream.table(bronze), silver, quarantine, checkpoints, "availableNow"))
     run_to_end(start_gold(spark.readStream.table(silver), gold, checkpoints, "availableNow", gold_mode))
+    return report
 
 
 def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
@@ -152,7 +170,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        allowed = "--input FILE, --json, --gold-mode update|append, --keep DIR"
+        allowed = (
+            "--source file|eventhubs, --input FILE, --json, --gold-mode update|append, --keep DIR; with --source "
+            "eventhubs: --stack NAME, --starting-position start|latest, --max-events-per-trigger N, --timeout SECONDS, "
+            "--truststore FILE"
+        )
         self.exit(EXIT_BAD_INPUT, f"error: {message}\nallowed flags: {allowed}\n")
 
 
@@ -162,11 +184,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print only the result as JSON")
     parser.add_argument("--gold-mode", choices=OUTPUT_MODES, default="update", help="gold output mode (default update)")
     parser.add_argument("--keep", metavar="DIR", help="keep the lakehouse (tables, checkpoints) in DIR")
+    parser.add_argument("--source", choices=SOURCES, default="file", help="read a file (default) or Event Hubs")
+    # Event Hubs only; checked in medallion.local_eventhubs. The connection string is never a flag.
+    parser.add_argument("--stack", metavar="NAME", help="read the Listen connection string from this stack's outputs")
+    parser.add_argument("--starting-position", choices=STARTING_POSITIONS, help="where a new checkpoint starts")
+    parser.add_argument("--max-events-per-trigger", metavar="N", help="most events per bronze micro-batch")
+    parser.add_argument("--timeout", metavar="SECONDS", help="longest wait for the hub to answer (exit 3)")
+    parser.add_argument("--truststore", metavar="FILE", help="a Java trust store to add to the JVM's trust settings")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.source == "eventhubs":
+        from medallion.local_eventhubs import main_eventhubs
+
+        return main_eventhubs(args)
+    eventhubs_only = ("stack", "starting_position", "max_events_per_trigger", "timeout", "truststore")
+    given = [f"--{name.replace('_', '-')}" for name in eventhubs_only if getattr(args, name) is not None]
+    if given:
+        print(f"error: {', '.join(given)} only apply with --source eventhubs", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.keep:
         lakehouse = Path(args.keep).resolve()
         if lakehouse.exists() and any(lakehouse.iterdir()):

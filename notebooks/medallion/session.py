@@ -32,11 +32,12 @@ def delta_jars() -> list[str]:
 
 
 def connector_jars() -> list[str]:
-    """The Event Hubs connector's jars fetched by scripts/setup-python.sh, so that `format("eventhubs")` works offline."""
+    """The Event Hubs connector's jars fetched by scripts/setup-python.sh: `format("eventhubs")` works offline."""
     jars_dir = _jars_dir()
     missing = [name for name in CONNECTOR_JARS if not (jars_dir / name).is_file()]
     if missing:
-        raise RuntimeError(f"the Event Hubs connector jars {', '.join(missing)} are missing from {jars_dir}; run npm run setup")
+        names = ", ".join(missing)
+        raise RuntimeError(f"the Event Hubs connector jars {names} are missing from {jars_dir}; run npm run setup")
     return [str(jars_dir / name) for name in CONNECTOR_JARS]
 
 
