@@ -814,12 +814,11 @@ export class FakeEventHubsServer {
             return;
         }
         if (!this.managementAllowed(context.connection, properties)) {
-            this.reply(
-                context,
-                request,
-                401,
-                "Unauthorized access. A valid security_token or a $cbs token for $management is required.",
-            );
+            const description =
+                typeof properties.security_token === "string"
+                    ? "InvalidSignature: The token has an invalid signature."
+                    : "Unauthorized access. A security_token or a $cbs token for $management is required.";
+            this.reply(context, request, 401, description);
             return;
         }
         this.managementRequests.push(type);
