@@ -70,8 +70,10 @@ class StreamStalled(Exception):
 def _caught_up(status: dict) -> bool:
     # Spark sets isDataAvailable per trigger, before running the batch; a trigger that found no new offsets leaves it
     # False with the trigger finished. "Initializing sources" is the status before the first trigger has run.
-    started = status["message"] != "Initializing sources"
-    return started and not status["isDataAvailable"] and not status["isTriggerActive"]
+    # A query that failed or was stopped reports no data and no trigger too: its end is not a catch-up.
+    message = status["message"]
+    running = message != "Initializing sources" and not message.startswith(("Terminated", "Stopped"))
+    return running and not status["isDataAvailable"] and not status["isTriggerActive"]
 
 
 def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainReport:
@@ -101,9 +103,6 @@ def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainRep
                 stalled = StreamStalled(f"no micro-batch of {query.name} completed within {stall_timeout:g} s")
                 break
             time.sleep(_DRAIN_POLL_SECONDS)
-        # Raises the query's error if it failed; returns at once if it stopped cleanly.
-        if stalled is None and not query.isActive:
-            query.awaitTermination()
     finally:
         if query.isActive:
             try:
@@ -114,6 +113,10 @@ def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainRep
                     raise
     if stalled is not None:
         raise stalled
+    # A query that failed while being watched, or between the last look and the stop, has its error kept.
+    error = query.exception()
+    if error is not None:
+        raise error
     for progress in query.recentProgress:
         rows_by_batch.setdefault(progress["batchId"], progress["numInputRows"])
     carried = [rows for rows in rows_by_batch.values() if rows > 0]

@@ -88,7 +88,7 @@ function linesOf(events: StoredEvent[]): string {
 
 describe("local pipeline --source eventhubs (real connector, loopback AMQPS endpoint)", function () {
     // Every run starts Spark in a JVM and runs three layers: minutes on a small, shared machine.
-    this.timeout(900_000);
+    this.timeout(1_800_000);
     let server: FakeEventHubsServer;
     let dir: string;
     let env: NodeJS.ProcessEnv;
