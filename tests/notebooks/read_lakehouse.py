@@ -35,15 +35,15 @@ def main(lakehouse: str, lines: str) -> None:
     spark = local_session(str(work / "warehouse"), app_name="lakestream-read")
     try:
         register_kept_tables(spark, Path(lakehouse) / "warehouse", LOCAL_CATALOG, SCHEMAS)
-        kept = {"bronze": bronze_rows(spark, bronze_table(LOCAL_CATALOG, SCHEMAS["bronze"])), **summary(spark)}
+        kept = {**summary(spark), "bronze_rows": bronze_rows(spark, bronze_table(LOCAL_CATALOG, SCHEMAS["bronze"]))}
         source = work / "source"
         source.mkdir()
         (source / "events.json").write_text(Path(lines).read_text())
         file_schemas = {layer: f"file_{layer}" for layer in ("bronze", "silver", "gold")}
         run_pipeline(spark, str(source), str(work / "checkpoints"), "update", file_schemas)
         from_file = {
-            "bronze": bronze_rows(spark, bronze_table(LOCAL_CATALOG, "file_bronze")),
             **summary(spark, file_schemas),
+            "bronze_rows": bronze_rows(spark, bronze_table(LOCAL_CATALOG, "file_bronze")),
         }
     finally:
         spark.stop()

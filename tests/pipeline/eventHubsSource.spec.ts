@@ -171,9 +171,11 @@ describe("local pipeline --source eventhubs (real connector, loopback AMQPS endp
         });
         assert.equal(read.code, 0, read.stderr.slice(-3000));
         type Row = Record<string, unknown> & { partition: string; sequenceNumber: number };
-        const tables = lastJson<{ kept: Summary & { bronze: Row[] }; file: Summary & { bronze: Row[] } }>(read.stdout);
+        const tables = lastJson<{ kept: Summary & { bronze_rows: Row[] }; file: Summary & { bronze_rows: Row[] } }>(
+            read.stdout,
+        );
         const key = (row: Row) => `${row.partition}/${String(row.sequenceNumber).padStart(6, "0")}`;
-        const bronze = [...tables.kept.bronze].sort((a, b) => key(a).localeCompare(key(b)));
+        const bronze = [...tables.kept.bronze_rows].sort((a, b) => key(a).localeCompare(key(b)));
         const expected = events.map((event) => ({
             partition: event.partitionId,
             offset: event.offset,
@@ -187,10 +189,20 @@ describe("local pipeline --source eventhubs (real connector, loopback AMQPS endp
         }));
         expected.sort((a, b) => key(a as Row).localeCompare(key(b as Row)));
         assert.deepEqual(bronze, expected);
-        const fileBronze = [...tables.file.bronze].sort((a, b) => key(a).localeCompare(key(b)));
+        const fileBronze = [...tables.file.bronze_rows].sort((a, b) => key(a).localeCompare(key(b)));
         assert.deepEqual(fileBronze, expected);
         assert.ok(tables.kept.gold.length > 0);
-        assert.deepEqual(tables.kept.gold, tables.file.gold);
+        // Averages are sums of doubles, whose last bits depend on the order Spark adds them in.
+        const rounded = (rows: Record<string, unknown>[]) =>
+            rows.map((row) =>
+                Object.fromEntries(
+                    Object.entries(row).map(([name, value]) => [
+                        name,
+                        typeof value === "number" ? Number(value.toFixed(9)) : value,
+                    ]),
+                ),
+            );
+        assert.deepEqual(rounded(tables.kept.gold), rounded(tables.file.gold));
         assert.equal(tables.kept.silver, tables.file.silver);
         assert.equal(tables.kept.quarantine, tables.file.quarantine);
     });
