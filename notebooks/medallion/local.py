@@ -171,7 +171,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         allowed = (
-            "--source file|eventhubs, --input FILE, --json, --gold-mode update|append, --keep DIR; with --source "
+            "--input FILE, --json, --gold-mode update|append, --keep DIR, --source file|eventhubs; with --source "
             "eventhubs: --stack NAME, --starting-position start|latest, --max-events-per-trigger N, --timeout SECONDS, "
             "--truststore FILE"
         )
