@@ -227,6 +227,7 @@ export class FakeEventHubsServer {
     private tlsServer: Server | undefined;
     private roundRobin = 0;
     private listeningPort = 0;
+    private publicPort: number | undefined;
 
     constructor(options: FakeEventHubsServerOptions = {}) {
         this.hubName = options.hubName ?? "weather";
@@ -349,7 +350,7 @@ export class FakeEventHubsServer {
     connectionString(ruleName = "send", key?: string): string {
         const rule = this.rule(ruleName);
         return (
-            `Endpoint=sb://127.0.0.1:${this.port}/;SharedAccessKeyName=${rule.name};` +
+            `Endpoint=sb://127.0.0.1:${this.publicPort ?? this.port}/;SharedAccessKeyName=${rule.name};` +
             `SharedAccessKey=${key ?? rule.key};EntityPath=${this.hubName};UseDevelopmentEmulator=true`
         );
     }
@@ -420,6 +421,25 @@ export class FakeEventHubsServer {
             throw new Error(`no shared access rule "${name}"`);
         }
         return rule;
+    }
+
+    /**
+     * Makes the namespace known to its clients by another port (a proxy in front of it): tokens are checked against
+     * the endpoint the client dialled, as the service checks them against its public host name.
+     */
+    reachedThrough(port: number): void {
+        this.publicPort = port;
+    }
+
+    /** Whether a token audience names this namespace as its clients reach it (host and port, as the client dialled). */
+    private namesThisEndpoint(audience: string): boolean {
+        const host = /^[a-z]+:\/\/([^/]+)/i.exec(audience)?.[1]?.toLowerCase();
+        const hosts = [`127.0.0.1:${this.publicPort ?? this.port}`];
+        if (this.tlsServer) {
+            // The Java client names the Endpoint host without the port it always uses.
+            hosts.push("localhost", `localhost:${amqpsPort}`);
+        }
+        return host !== undefined && hosts.includes(host);
     }
 
     private forgetConnection(connection: Connection | undefined): void {
@@ -752,7 +772,7 @@ export class FakeEventHubsServer {
         const properties = (request.application_properties ?? {}) as Record<string, unknown>;
         const audience = String(properties.name ?? "");
         const token = String(request.body ?? "");
-        const rights = this.verifyToken(token, audience);
+        const rights = this.namesThisEndpoint(audience) ? this.verifyToken(token, audience) : undefined;
         if (!rights) {
             this.reply(context, request, 401, "InvalidSignature: The token has an invalid signature.");
             return;
@@ -868,7 +888,7 @@ export class FakeEventHubsServer {
             const audience = resource ? decodeURIComponent(resource[1]) : "";
             const hub = this.hubName.toLowerCase();
             const forThisHub = audiencePath(audience) === hub || audiencePath(audience).startsWith(`${hub}/`);
-            return forThisHub && this.verifyToken(token, audience) !== undefined;
+            return forThisHub && this.namesThisEndpoint(audience) && this.verifyToken(token, audience) !== undefined;
         }
         const audiences = this.rightsByConnection.get(connection);
         return audiences !== undefined && [...audiences.keys()].some((path) => path.endsWith("$management"));
