@@ -14,6 +14,7 @@ from pathlib import Path
 from medallion.schema import LINE_SCHEMA, TIMESTAMP_RANGE
 
 FIELDS = tuple(LINE_SCHEMA.fieldNames())
+_KNOWN = frozenset(FIELDS)
 TEXT_FIELDS = ("partition", "offset", "publisher", "partitionKey")
 MAP_FIELDS = ("properties", "systemProperties")
 # Spark's LongType.
@@ -94,9 +95,9 @@ def check_line(line: str, where: str) -> None:
         raise InputError(f"{where}: holds a number too long to be a connector field ({error})") from None
     if not isinstance(row, dict):
         raise InputError(f"{where}: not a JSON object (got a JSON {_json_type(row)})")
-    unknown = [key for key in row if key not in FIELDS]
-    if unknown:
-        raise InputError(f'{where}: unknown field "{unknown[0]}"; a connector row has only {", ".join(FIELDS)}')
+    if not _KNOWN.issuperset(row):
+        unknown = next(key for key in row if key not in _KNOWN)
+        raise InputError(f'{where}: unknown field "{unknown}"; a connector row has only {", ".join(FIELDS)}')
     body = row.get("body")
     if not isinstance(body, str):
         raise InputError(f'{where}: "body" must be a string holding the event (got {_json_type(body)})')
@@ -156,6 +157,8 @@ def _check_map(value, key: str, where: str) -> None:
 
 
 def _check_text(text: str, name: str, where: str) -> None:
+    if text.isascii() and len(text) <= MAX_TEXT_BYTES:
+        return  # the common case, without encoding: ASCII is one byte a character and has no surrogates
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError:

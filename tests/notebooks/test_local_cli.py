@@ -33,7 +33,7 @@ def test_missing_file(tmp_path):
     ("second_line", "message"),
     [
         ("this is not json\n", "not a JSON object"),
-        ("[1, 2]\n", "not a JSON object (got a JSON list)"),
+        ("[1, 2]\n", "not a JSON object (got a JSON array)"),
         ({"body": "{}", "partition": "0"}, '"enqueuedTime" is missing'),
         ({"body": "{}", "enqueuedTime": "soon"}, '"enqueuedTime" is not an ISO 8601 time'),
         ({"body": {"temperature": 20}, "enqueuedTime": "2026-01-01T10:00:00Z"}, '"body" must be a string'),
@@ -164,7 +164,7 @@ def test_hostile_values_neither_stop_the_run_nor_double_count(tmp_path):
         {"body": oslo, "enqueuedTime": "2026-01-01T10:00:00Z", "partition": "0", "sequenceNumber": 1},
         {"body": oslo, "enqueuedTime": "2026-01-01T10:01:00Z", "partition": "0", "sequenceNumber": 2},
         {
-            "body": '{"event_id": "b", "temperature": 20, "humidity": 50, "location": "Oslo\u00a0\t"}',
+            "body": json.dumps({"event_id": "b", "temperature": 20, "humidity": 50, "location": "Oslo\u00a0\t"}),
             "enqueuedTime": "2026-01-01T10:02:00Z",
         },
         {
@@ -172,7 +172,10 @@ def test_hostile_values_neither_stop_the_run_nor_double_count(tmp_path):
             ' "timestamp": "0001-01-01T00:00:00"}',
             "enqueuedTime": "2026-01-01T10:03:00Z",
         },
-        {"body": '{"temperature": 5, "humidity": 50, "location": "\u00a0\n"}', "enqueuedTime": "2026-01-01T10:03:00Z"},
+        {
+            "body": json.dumps({"temperature": 5, "humidity": 50, "location": "\u00a0\n"}),
+            "enqueuedTime": "2026-01-01T10:03:00Z",
+        },
         {"body": oslo.replace('"a"', '"d"'), "enqueuedTime": "9999-12-31T23:58:00Z"},
     ]
     path = write(tmp_path / "events.json", *[json.dumps(item) + "\n" for item in lines])
