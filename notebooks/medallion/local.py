@@ -66,7 +66,7 @@ def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
         "bronze": count(bronze_table(LOCAL_CATALOG, schemas["bronze"])),
         "silver": count(silver_table(LOCAL_CATALOG, schemas["silver"])),
         "quarantine": count(quarantine_table(LOCAL_CATALOG, schemas["silver"])),
-        "gold": [_gold_json(row) for row in rows],
+        "gold": [row.asDict() for row in rows],
     }
 
 
@@ -77,10 +77,6 @@ def quarantine_reasons(spark: SparkSession, schemas: dict | None = None) -> list
         return []
     rows = spark.table(table).groupBy("reason").count().orderBy(F.desc("count"), "reason").collect()
     return [(row["reason"], row["count"]) for row in rows]
-
-
-def _gold_json(row) -> dict:
-    return row.asDict()
 
 
 def _print_text(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) -> None:

@@ -188,3 +188,31 @@ def test_hostile_values_neither_stop_the_run_nor_double_count(tmp_path):
         ("Oslo", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z", 15.0, 2),
         ("Oslo", "9999-12-31T23:55:00Z", "+10000-01-01T00:00:00Z", 10.0, 1),
     ]
+
+
+def test_a_failing_batch_exits_1_with_its_cause_and_no_stack_trace(tmp_path, monkeypatch, capsys):
+    """Not bad input: a batch that fails for another reason (storage, a bug) ends the run loudly, with exit 1."""
+    import medallion.local as local
+
+    class Session:
+        stopped = False
+
+        def stop(self):
+            Session.stopped = True
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError(
+            "[STREAM_FAILED] Query [name = silver_weather] terminated with exception: disk full\n"
+            "\tat org.apache.spark.sql.execution.streaming.StreamExecution.run(StreamExecution.scala:333)\n"
+        )
+
+    monkeypatch.setattr(local, "local_session", lambda _warehouse: Session())
+    monkeypatch.setattr(local, "run_pipeline", fail)
+    keep = tmp_path / "lakehouse"
+    assert local.main(["--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep)]) == 1
+    error = capsys.readouterr().err
+    assert error == (
+        f"error: the pipeline failed; the lakehouse is kept in {keep}:\n"
+        "  [STREAM_FAILED] Query [name = silver_weather] terminated with exception: disk full\n"
+    )
+    assert Session.stopped and (keep / "source" / "events.json").is_file()

@@ -306,3 +306,11 @@ def test_batch_replayed_after_failing_between_its_writes_finds_the_same_duplicat
     kept, dropped = ids_and_reasons(spark, silver, quarantine)
     assert kept == [("a", 0), ("b", 1)]
     assert dropped == [(0, DUPLICATE), (2, DUPLICATE), (3, "temperature out of range [-90, 60]")]
+
+
+def test_a_batch_failing_for_another_reason_fails_loudly(spark, schemas):
+    silver, quarantine = tables(schemas)
+    # A silver table whose schema the batch cannot be appended to stands for any failure that is not the data's.
+    spark.sql(f"CREATE TABLE {silver} (event_id INT, sequenceNumber STRING) USING DELTA")
+    with pytest.raises(Exception, match="(?i)schema|cast|merge"):
+        write_silver_batch(bronze_frame(spark, [body(event_id="a")]), 0, silver, quarantine, "loud")
