@@ -214,6 +214,20 @@ def quarantined_events(classified: DataFrame) -> DataFrame:
     )
 
 
+# The columns of a classified batch that valid_events and quarantined_events read.
+_WRITTEN = (
+    "event",
+    "reason",
+    "body_text",
+    "enqueuedTime",
+    "partition",
+    "offset",
+    "sequenceNumber",
+    "partitionKey",
+    "ingested_at",
+)
+
+
 def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
     """Writes one micro-batch to both tables, exactly once, with every row in exactly one of them.
 
@@ -224,8 +238,9 @@ def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine:
     spark = batch.sparkSession
     existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
     # Both cached: the duplicate check reads the classified rows twice (its ids and the rows), and both writes read
-    # the marked rows; without the caches Spark would parse every body and scan silver once per use.
-    classified = classify_events(batch).persist()
+    # the marked rows; without the caches Spark would parse every body and scan silver once per use. Only the columns
+    # the writes use are kept, so the parse probes are neither cached nor shuffled by the duplicate check.
+    classified = classify_events(batch).select(*_WRITTEN).persist()
     marked = mark_duplicates(classified, existing).persist()
     try:
         for frame, table in ((quarantined_events(marked), quarantine), (valid_events(marked), silver)):
