@@ -10,7 +10,6 @@ import json
 import shutil
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -18,8 +17,9 @@ from pyspark.sql import functions as F
 
 from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_connector_lines, start_bronze, to_bronze
 from medallion.gold import OUTPUT_MODES, start_gold
+from medallion.lines import InputError, check_lines
 from medallion.sample import generate_events, write_lines
-from medallion.schema import bronze_table, gold_table, quarantine_table, silver_table
+from medallion.schema import GOLD_SCHEMA, bronze_table, gold_table, quarantine_table, silver_table
 from medallion.session import local_session
 from medallion.silver import start_silver
 from medallion.streams import DrainReport, run_to_end
@@ -27,59 +27,9 @@ from medallion.streams import DrainReport, run_to_end
 LOCAL_CATALOG = "spark_catalog"
 SCHEMAS = {"bronze": "bronze", "silver": "silver", "gold": "gold"}
 SAMPLE_EVENTS = 2000
+EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 SOURCES = ("file", "eventhubs")
-# Optional line fields and the JSON types they must have (docs/interfaces.md).
-_OPTIONAL_TYPES = {"partition": str, "partitionKey": str, "offset": str, "publisher": str, "sequenceNumber": int}
-
-
-class InputError(Exception):
-    """The input file cannot be read as connector rows; the message names the file and line."""
-
-
-def check_lines(path: Path) -> int:
-    """Checks every line of a local source file; returns the number of events. A malformed *body* is fine (it goes to
-    quarantine); a line that is not a connector row is an InputError naming the file and line number."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    events = 0
-    with path.open(encoding="utf-8", errors="strict") as lines:
-        try:
-            for number, line in enumerate(lines, start=1):
-                if line.strip():
-                    _check_line(path, number, line)
-                    events += 1
-        except UnicodeDecodeError as error:
-            raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    return events
-
-
-def _check_line(path: Path, number: int, line: str) -> None:
-    where = f"{path}:{number}"
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{where}: not a JSON object ({error.msg})") from None
-    if not isinstance(row, dict):
-        raise InputError(f"{where}: not a JSON object (got a JSON {type(row).__name__})")
-    if "body" not in row or not isinstance(row["body"], str):
-        raise InputError(f'{where}: "body" must be a string holding the event (got {type(row.get("body")).__name__})')
-    moment = row.get("enqueuedTime")
-    if not isinstance(moment, str):
-        raise InputError(f'{where}: "enqueuedTime" is missing; expected an ISO 8601 time such as 2026-01-01T10:00:00Z')
-    try:
-        datetime.fromisoformat(moment)
-    except ValueError:
-        raise InputError(f'{where}: "enqueuedTime" is not an ISO 8601 time (got {moment!r})') from None
-    for key, kind in _OPTIONAL_TYPES.items():
-        value = row.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-            raise InputError(f'{where}: "{key}" must be a {"string" if kind is str else "integer"} (got {value!r})')
-    properties = row.get("properties")
-    if properties is not None and not (
-        isinstance(properties, dict) and all(isinstance(v, str) for v in properties.values())
-    ):
-        raise InputError(f'{where}: "properties" must be an object of strings')
 
 
 def run_pipeline(
@@ -124,12 +74,17 @@ def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
         return spark.table(table).count() if spark.catalog.tableExists(table) else 0
 
     gold = gold_table(LOCAL_CATALOG, schemas["gold"])
-    rows = spark.table(gold).orderBy("location", "start").collect() if spark.catalog.tableExists(gold) else []
+    rows = []
+    if spark.catalog.tableExists(gold):
+        # Formatted by Spark: a window ending after 9999-12-31 is a valid timestamp there, but not a Python datetime.
+        times = {name: F.date_format(name, "yyyy-MM-dd'T'HH:mm:ss'Z'").alias(name) for name in ("start", "end")}
+        columns = [times.get(name, F.col(name)) for name in GOLD_SCHEMA.fieldNames()]
+        rows = spark.table(gold).orderBy("location", "start").select(*columns).collect()
     return {
         "bronze": count(bronze_table(LOCAL_CATALOG, schemas["bronze"])),
         "silver": count(silver_table(LOCAL_CATALOG, schemas["silver"])),
         "quarantine": count(quarantine_table(LOCAL_CATALOG, schemas["silver"])),
-        "gold": [_gold_json(row) for row in rows],
+        "gold": [row.asDict() for row in rows],
     }
 
 
@@ -140,13 +95,6 @@ def quarantine_reasons(spark: SparkSession, schemas: dict | None = None) -> list
         return []
     rows = spark.table(table).groupBy("reason").count().orderBy(F.desc("count"), "reason").collect()
     return [(row["reason"], row["count"]) for row in rows]
-
-
-def _gold_json(row) -> dict:
-    values = row.asDict()
-    for key in ("start", "end"):
-        values[key] = values[key].strftime("%Y-%m-%dT%H:%M:%SZ")
-    return values
 
 
 def _print_text(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) -> None:
@@ -194,6 +142,33 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _check_keep(keep: str) -> Path:
+    """The --keep folder, which must be new or empty; nothing is created yet, so a failed check leaves it as found."""
+    lakehouse = Path(keep).resolve()
+    if lakehouse.exists() and not lakehouse.is_dir():
+        raise InputError(f"--keep {keep}: is a file; give a new or empty directory")
+    if lakehouse.is_dir() and any(lakehouse.iterdir()):
+        raise InputError(f"--keep {keep}: directory is not empty; give a new or empty directory")
+    return lakehouse
+
+
+def _check_input(name: str) -> Path:
+    path = Path(name)
+    try:
+        events = check_lines(path)
+    except InputError as error:
+        raise InputError(f"--input {error}") from None
+    if events == 0:
+        raise InputError(f"--input {path}: holds no events (the file is empty or has only blank lines)")
+    return path
+
+
+def _failure(error: Exception) -> str:
+    """The first lines of a Spark failure, without the Java stack trace."""
+    lines = [line for line in str(error).splitlines() if line.strip() and not line.lstrip().startswith("at ")]
+    return "\n  ".join(lines[:6]) or type(error).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.source == "eventhubs":
@@ -205,24 +180,23 @@ def main(argv: list[str] | None = None) -> int:
     if given:
         print(f"error: {', '.join(given)} only apply with --source eventhubs", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.keep:
-        lakehouse = Path(args.keep).resolve()
-        if lakehouse.exists() and any(lakehouse.iterdir()):
-            print(f"error: --keep {args.keep}: directory is not empty; give a new or empty directory", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        lakehouse.mkdir(parents=True, exist_ok=True)
-    else:
-        lakehouse = Path(tempfile.mkdtemp(prefix="lakestream-"))
+    try:
+        # Every check runs before anything is created: bad input leaves the file system as it was.
+        lakehouse = _check_keep(args.keep) if args.keep else None
+        input_path = _check_input(args.input) if args.input else None
+        if lakehouse:
+            try:
+                lakehouse.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lakehouse = lakehouse or Path(tempfile.mkdtemp(prefix="lakestream-"))
     try:
         source = lakehouse / "source"
         source.mkdir()
-        if args.input:
-            input_path = Path(args.input)
-            try:
-                check_lines(input_path)
-            except InputError as error:
-                print(f"error: --input {error}", file=sys.stderr)
-                return EXIT_BAD_INPUT
+        if input_path:
             shutil.copyfile(input_path, source / "events.json")
         else:
             write_lines(generate_events(SAMPLE_EVENTS), source / "events.json")
@@ -231,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             run_pipeline(spark, str(source), str(lakehouse / "checkpoints"), args.gold_mode)
             result = summary(spark)
             reasons = [] if args.json else quarantine_reasons(spark)
+        except Exception as error:  # noqa: BLE001 - a failed batch ends the run with its cause, not a Java stack trace
+            kept = f"; the lakehouse is kept in {lakehouse}" if args.keep else ""
+            print(f"error: the pipeline failed{kept}:\n  {_failure(error)}", file=sys.stderr)
+            return EXIT_FAILURE
         finally:
             spark.stop()
     finally:

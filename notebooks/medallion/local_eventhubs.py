@@ -168,6 +168,17 @@ def register_kept_tables(spark, warehouse: Path, catalog: str, schemas: dict) ->
             spark.sql(f"CREATE TABLE IF NOT EXISTS {table} USING DELTA LOCATION '{location}'")
 
 
+def check_kept_lakehouse(keep: str) -> Path:
+    """The --keep folder: new, empty, or the lakehouse of an earlier run (which continues from its checkpoints).
+    Nothing is created here, so a refused run leaves the folder as it found it."""
+    lakehouse = Path(keep).resolve()
+    if lakehouse.exists() and not lakehouse.is_dir():
+        raise UsageError(f"--keep {keep}: is a file; give a new or empty directory, or the lakehouse of an earlier run")
+    if lakehouse.is_dir() and any(lakehouse.iterdir()) and not (lakehouse / "checkpoints").is_dir():
+        raise UsageError(f"--keep {keep}: not empty and not a lakehouse of an earlier run")
+    return lakehouse
+
+
 def main_eventhubs(args) -> int:
     """`--source eventhubs`: drains the hub through the connector into bronze, runs silver and gold, prints the
     summary. Exit codes: 0 ok, 1 the hub refused or the read failed, 2 bad input, 3 the hub did not answer in time."""
@@ -191,24 +202,21 @@ def main_eventhubs(args) -> int:
             if not truststore.is_file():
                 raise UsageError(f"--truststore {args.truststore}: no such file")
             java_options = (f"-Djavax.net.ssl.trustStore={truststore}",)
+        kept = check_kept_lakehouse(args.keep) if args.keep else None
         connection_string, source = listen_connection_string(args.stack)
         target = parse_connection_string(connection_string, source)
+        if kept is not None:
+            try:
+                kept.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise UsageError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     secrets = (connection_string, target["key"])
     host = target["host"]
 
-    if args.keep:
-        lakehouse = Path(args.keep).resolve()
-        if lakehouse.exists() and any(lakehouse.iterdir()):
-            # A kept lakehouse of an earlier Event Hubs run continues from its checkpoints.
-            if not (lakehouse / "checkpoints").is_dir():
-                print(f"error: --keep {args.keep}: not empty and not a lakehouse of an earlier run", file=sys.stderr)
-                return EXIT_BAD_INPUT
-        lakehouse.mkdir(parents=True, exist_ok=True)
-    else:
-        lakehouse = Path(tempfile.mkdtemp(prefix="lakestream-"))
+    lakehouse = kept or Path(tempfile.mkdtemp(prefix="lakestream-"))
     try:
         check_reachable(host, min(timeout, 30.0))
         spark = local_session(str(lakehouse / "warehouse"), java_options=java_options)

@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from medallion.lines import check_lines
 from medallion.local import LOCAL_CATALOG, SCHEMAS, run_pipeline, summary
 from medallion.local_eventhubs import register_kept_tables
 from medallion.schema import bronze_table
@@ -31,6 +32,8 @@ def bronze_rows(spark, table: str) -> list[dict]:
 
 
 def main(lakehouse: str, lines: str) -> None:
+    # The lines the file source reads pass the same check as `--input` (an InputError here fails the test).
+    check_lines(Path(lines))
     work = Path(tempfile.mkdtemp(prefix="lakestream-read-"))
     spark = local_session(str(work / "warehouse"), app_name="lakestream-read")
     try:

@@ -6,11 +6,14 @@ import subprocess
 
 import pytest
 
+from medallion import local
 from medallion.local_eventhubs import (
     CONNECTION_STRING_ENV,
     UsageError,
+    check_kept_lakehouse,
     describe_failure,
     listen_connection_string,
+    main_eventhubs,
     parse_connection_string,
     redact,
 )
@@ -100,3 +103,38 @@ def test_failures_are_described_in_one_line():
     untrusted = Exception("javax.net.ssl.SSLHandshakeException: PKIX path building failed")
     assert "not trusted by the JVM" in describe_failure(untrusted, "h", ())
     assert describe_failure(Exception(f"boom {KEY}\nmore"), "h", (KEY,)) == "reading Event Hubs at h failed: boom ***"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            lambda keep: keep.write_text("x"),
+            "is a file; give a new or empty directory, or the lakehouse of an earlier run",
+        ),
+        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not empty and not a lakehouse"),
+        (lambda keep: keep.parent.joinpath("blocker").write_text("x"), "cannot create it"),
+    ],
+    ids=["a file", "a foreign folder", "inside a file"],
+)
+def test_a_keep_folder_that_cannot_hold_the_lakehouse_exits_2_and_is_left_as_found(
+    tmp_path, monkeypatch, capsys, setup, message
+):
+    keep = tmp_path / "lakehouse"
+    setup(keep)
+    if (tmp_path / "blocker").exists():
+        keep = tmp_path / "blocker" / "lakehouse"
+    before = sorted(str(path) for path in tmp_path.rglob("*"))
+    monkeypatch.setenv(CONNECTION_STRING_ENV, GOOD)
+    args = local.parse_args(["--source", "eventhubs", "--keep", str(keep)])
+    assert main_eventhubs(args) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: --keep {keep}: ") and message in error and KEY not in error
+    assert sorted(str(path) for path in tmp_path.rglob("*")) == before
+
+
+def test_a_kept_lakehouse_of_an_earlier_run_is_accepted(tmp_path):
+    keep = tmp_path / "lakehouse"
+    (keep / "checkpoints").mkdir(parents=True)
+    assert check_kept_lakehouse(str(keep)) == keep.resolve()
+    assert check_kept_lakehouse(str(tmp_path / "new")) == (tmp_path / "new").resolve()
