@@ -67,13 +67,19 @@ class StreamStalled(Exception):
     """A drain saw no micro-batch complete within its stall timeout: the source does not answer."""
 
 
+# The status messages Spark 3.5's MicroBatchExecution sets once a trigger has run: while it sleeps after a trigger that
+# found nothing, and between triggers.
+_AFTER_A_TRIGGER = ("Waiting for data to arrive", "Waiting for next trigger")
+
+
 def _caught_up(status: dict) -> bool:
     # Spark sets isDataAvailable per trigger, before running the batch; a trigger that found no new offsets leaves it
-    # False with the trigger finished. "Initializing sources" is the status before the first trigger has run.
-    # A query that failed or was stopped reports no data and no trigger too: its end is not a catch-up.
-    message = status["message"]
-    running = message != "Initializing sources" and not message.startswith(("Terminated", "Stopped"))
-    return running and not status["isDataAvailable"] and not status["isTriggerActive"]
+    # False with the trigger finished. Before the first trigger the status reports no data and no trigger too
+    # ("Initializing StreamExecution" until the query's thread starts, which can be after start() returned, then
+    # "Initializing sources"), and so does a query that failed or was stopped: only a status set after a trigger
+    # counts, so a drain never stops a query that has not looked at its source yet.
+    finished_a_trigger = status["message"] in _AFTER_A_TRIGGER
+    return finished_a_trigger and not status["isDataAvailable"] and not status["isTriggerActive"]
 
 
 def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainReport:

@@ -63,6 +63,77 @@ def test_drain_raises_the_error_of_a_failed_query(spark, schemas, tmp_path):
     assert not query.isActive
 
 
+def status(message, data, trigger):
+    return {"message": message, "isDataAvailable": data, "isTriggerActive": trigger}
+
+
+class ScriptedQuery:
+    """Stands in for a StreamingQuery walking through the statuses Spark 3.5 reports (messages from its
+    ProgressReporter, StreamExecution and MicroBatchExecution), one status per look, each with the progress reported
+    by then. Used where the real query's timing cannot be controlled: the statuses before its first trigger."""
+
+    name = "scripted"
+
+    def __init__(self, states):
+        self.states = states
+        self.looks = 0
+        self.stopped_at = None
+
+    def _state(self):
+        return self.states[min(self.looks, len(self.states) - 1)]
+
+    @property
+    def isActive(self):
+        return self.stopped_at is None
+
+    @property
+    def recentProgress(self):
+        return self._state()[1]
+
+    @property
+    def status(self):
+        current = self._state()[0]
+        self.looks += 1
+        return current
+
+    def stop(self):
+        self.stopped_at = self.looks
+
+    def exception(self):
+        return None
+
+
+def test_drain_waits_for_the_first_trigger_before_judging_the_source_caught_up():
+    # start() can return before the query's thread has run: its status then says no data and no active trigger.
+    first_batch = [{"batchId": 0, "numInputRows": 5}]
+    query = ScriptedQuery(
+        [
+            (status("Initializing StreamExecution", False, False), []),
+            (status("Initializing sources", False, False), []),
+            (status("Getting offsets from EventHubsSource", False, True), []),
+            (status("Processing new data", True, True), []),
+            (status("Waiting for next trigger", True, False), first_batch),
+            (status("Getting offsets from EventHubsSource", True, True), first_batch),
+            (status("Waiting for data to arrive", False, False), first_batch),
+        ]
+    )
+    report = drain(query, stall_timeout=60)
+    assert (report.batches, report.rows) == (1, 5)
+    assert query.stopped_at == 7
+
+
+def test_drain_of_a_source_with_nothing_new_stops_after_one_empty_trigger():
+    query = ScriptedQuery(
+        [
+            (status("Initializing StreamExecution", False, False), []),
+            (status("Getting offsets from EventHubsSource", False, True), []),
+            (status("Waiting for next trigger", False, False), []),
+        ]
+    )
+    report = drain(query, stall_timeout=60)
+    assert (report.batches, report.rows, query.stopped_at) == (0, 0, 3)
+
+
 def file_row_maps(spark, lines):
     frame = spark.read.schema(LINE_SCHEMA).json(spark.sparkContext.parallelize([json.dumps(row) for row in lines]))
     return [(row["properties"], row["systemProperties"]) for row in lines_to_connector_rows(frame).collect()]
