@@ -10,7 +10,8 @@
 #   starting_position       start (the oldest retained event) | latest (only new events)
 #   max_events_per_trigger  most events read per micro-batch
 #   consumer_group          Event Hubs consumer group to read through ($Default, the only one on the Basic tier)
-#   trigger                 continuous (runs until stopped) | availableNow (reads what is there, then stops)
+#   trigger                 continuous (runs until stopped) | availableNow (drains what the hub holds, in batches of at
+#                           most max_events_per_trigger, then stops)
 #
 # Needs the cluster library com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22 and dedicated (single-user) access
 # mode: standard access mode blocks EventHubsUtils.encrypt.
@@ -31,7 +32,7 @@ dbutils.widgets.text("trigger", "")
 
 # COMMAND ----------
 
-from medallion.bronze import STARTING_POSITIONS, read_eventhubs, start_bronze, to_bronze
+from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_eventhubs, start_bronze, to_bronze
 from medallion.schema import bronze_table
 from medallion.streams import (
     TRIGGERS,
@@ -39,7 +40,6 @@ from medallion.streams import (
     require_positive_int,
     require_text,
     require_volume_path,
-    run_to_end,
 )
 from medallion.tables import create_tables
 
@@ -63,5 +63,5 @@ events = read_eventhubs(
     spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger, consumer_group
 )
 query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger)
-# Waits until the stream ends (availableNow) or the job is cancelled (continuous), and always stops the stream.
-run_to_end(query)
+# Waits until the hub is drained (availableNow) or the job is cancelled (continuous), and always stops the stream.
+finish_bronze(query, trigger)

@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from medallion.schema import CONNECTOR_SCHEMA, LINE_SCHEMA
-from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
+from medallion.streams import CONTINUOUS_INTERVAL, DRAIN_INTERVAL, checkpoint_path, drain, run_to_end, with_trigger
 
 CONNECTOR = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22"
 DEFAULT_CONSUMER_GROUP = "$Default"  # The Basic tier has only this implicit group; others may add a dedicated one.
@@ -70,7 +70,21 @@ def read_connector_lines(spark: SparkSession, source_dir: str, max_files_per_tri
 
 
 def lines_to_connector_rows(lines: DataFrame) -> DataFrame:
-    """Casts line-format rows to the connector's types and column order (body to binary, time to timestamp)."""
+    """Casts line-format rows to the connector's types and column order (body to binary, time to timestamp).
+
+    `properties` and `systemProperties` are what the connector gives for the same event: the connector maps an event
+    without application properties to an empty map, never null, and puts every message annotation except offset,
+    sequence number and enqueued time in `systemProperties`, so a keyed event has `x-opt-partition-key` there (and a
+    publisher's event `x-opt-publisher`). A line that gives the maps keeps them.
+    """
+    empty = F.create_map().cast("map<string,string>")
+    annotations = F.map_filter(
+        F.map_from_arrays(
+            F.array(F.lit("x-opt-partition-key"), F.lit("x-opt-publisher")),
+            F.array(F.col("partitionKey"), F.col("publisher")),
+        ),
+        lambda _key, value: value.isNotNull(),
+    )
     return lines.select(
         F.col("body").cast("binary").alias("body"),
         "partition",
@@ -79,8 +93,8 @@ def lines_to_connector_rows(lines: DataFrame) -> DataFrame:
         F.to_timestamp("enqueuedTime").alias("enqueuedTime"),
         "publisher",
         "partitionKey",
-        "properties",
-        "systemProperties",
+        F.coalesce("properties", empty).alias("properties"),
+        F.coalesce("systemProperties", annotations).alias("systemProperties"),
     )
 
 
@@ -98,11 +112,27 @@ def start_bronze(
     name: str = "bronze_weather",
     interval: str = CONTINUOUS_INTERVAL,
 ):
-    """Appends bronze rows to `table`, checkpointing in `<checkpoint_volume>/bronze/weather`; returns the query."""
+    """Appends bronze rows to `table`, checkpointing in `<checkpoint_volume>/bronze/weather`; returns the query.
+
+    A scheduled (`availableNow`) run drains the source instead of using `Trigger.AvailableNow`, which the Event Hubs
+    connector does not support (see `streams.drain`): back-to-back processing-time batches, each of at most
+    `maxEventsPerTrigger` events. Wait for the query with `finish_bronze`.
+    """
     writer = (
         bronze.writeStream.queryName(name)
         .format("delta")
         .outputMode("append")
         .option("checkpointLocation", checkpoint_path(checkpoint_volume, "bronze", "weather"))
     )
+    if trigger == "availableNow":
+        return writer.trigger(processingTime=DRAIN_INTERVAL).toTable(table)
     return with_trigger(writer, trigger, interval).toTable(table)
+
+
+def finish_bronze(query, trigger: str, stall_timeout: float | None = None):
+    """Waits for a bronze query started by `start_bronze`: a scheduled run until the source is drained (returns the
+    DrainReport), a continuous one until it is stopped (returns None). The query is always stopped at the end."""
+    if trigger == "availableNow":
+        return drain(query, stall_timeout)
+    run_to_end(query)
+    return None

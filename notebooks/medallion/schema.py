@@ -1,5 +1,8 @@
 """Schemas and names shared by every layer: the connector's rows, the event body, and the table names."""
 
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
 from pyspark.sql import types as T
 
 # The columns of the Event Hubs connector (azure-eventhubs-spark 2.3.22), in its order. Bronze keeps all of them.
@@ -49,6 +52,27 @@ RANGES = {
     "wind_speed": (0.0, None),
     "precipitation": (0.0, None),
 }
+
+
+class Instant(NamedTuple):
+    """A point in time as written in messages and as Spark's microseconds since the epoch."""
+
+    text: str
+    micros: int
+
+
+def _instant(moment: datetime) -> Instant:
+    micros = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+    return Instant(moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z", micros)
+
+
+# The times a Delta table stores as they are: Parquet refuses earlier ones (WRITE_ANCIENT_DATETIME) unless a rebase
+# mode is set, and Python, which reads the results, stops at year 9999. Inclusive.
+TIMESTAMP_RANGE = (
+    _instant(datetime(1900, 1, 1, tzinfo=UTC)),
+    _instant(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
+)
 
 SILVER_SCHEMA = T.StructType(
     [

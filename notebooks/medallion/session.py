@@ -8,27 +8,55 @@ from pyspark.sql import SparkSession
 _DEFAULT_JARS = Path(__file__).resolve().parents[2] / ".venv" / "jars"
 
 
+# The Event Hubs connector and what its read path needs (scripts/setup-python.sh pins and checks them).
+CONNECTOR_JARS = (
+    "azure-eventhubs-spark_2.12-2.3.22.jar",
+    "azure-eventhubs-3.3.0.jar",
+    "proton-j-0.33.8.jar",
+    "qpid-proton-j-extensions-1.2.4.jar",
+    "scala-java8-compat_2.12-0.9.0.jar",
+)
+
+
+def _jars_dir() -> Path:
+    return Path(os.environ.get("LAKESTREAM_JARS_DIR", _DEFAULT_JARS))
+
+
 def delta_jars() -> list[str]:
     """The Delta jars fetched by scripts/setup-python.sh; loading them from disk keeps runs off the network."""
-    jars_dir = Path(os.environ.get("LAKESTREAM_JARS_DIR", _DEFAULT_JARS))
+    jars_dir = _jars_dir()
     jars = sorted(str(path) for path in jars_dir.glob("delta-*.jar"))
     if len(jars) < 2:
         raise RuntimeError(f"the Delta Lake jars are missing from {jars_dir}; run npm run setup")
     return jars
 
 
-def local_session(warehouse_dir: str, app_name: str = "lakestream-local", cores: int = 2) -> SparkSession:
-    """A quiet local Spark 3.5 session with Delta 3.2, tables kept under `warehouse_dir`, times in UTC."""
+def connector_jars() -> list[str]:
+    """The Event Hubs connector's jars fetched by scripts/setup-python.sh: `format("eventhubs")` works offline."""
+    jars_dir = _jars_dir()
+    missing = [name for name in CONNECTOR_JARS if not (jars_dir / name).is_file()]
+    if missing:
+        names = ", ".join(missing)
+        raise RuntimeError(f"the Event Hubs connector jars {names} are missing from {jars_dir}; run npm run setup")
+    return [str(jars_dir / name) for name in CONNECTOR_JARS]
+
+
+def local_session(
+    warehouse_dir: str, app_name: str = "lakestream-local", cores: int = 2, java_options: tuple[str, ...] = ()
+) -> SparkSession:
+    """A quiet local Spark 3.5 session with Delta 3.2 and the Event Hubs connector, tables kept under `warehouse_dir`,
+    times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint)."""
+    driver_options = ["-Duser.timezone=UTC", f"-Dderby.system.home={warehouse_dir}", *java_options]
     session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
-        .config("spark.jars", ",".join(delta_jars()))
+        .config("spark.jars", ",".join(delta_jars() + connector_jars()))
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", warehouse_dir)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "2g")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC -Dderby.system.home=" + warehouse_dir)
+        .config("spark.driver.extraJavaOptions", " ".join(driver_options))
         # Few cores and small data: a handful of partitions beats Spark's default of 200 by far.
         .config("spark.sql.shuffle.partitions", str(cores))
         .config("spark.default.parallelism", str(cores))

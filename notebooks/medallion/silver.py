@@ -1,14 +1,32 @@
 """Silver layer: parses each bronze body against the event schema, validates it, and splits valid rows from quarantine.
 
-Every bronze row ends up in exactly one of the two tables, so bronze = silver + quarantine holds after each batch.
+Every bronze row ends up in exactly one of the two tables, so bronze = silver + quarantine holds after each batch, and
+an `event_id` reaches silver at most once: a repeat goes to quarantine as a duplicate.
 """
 
-from pyspark.sql import Column, DataFrame
+import unicodedata
+
+from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from medallion.schema import BODY_SCHEMA, NUMERIC_FIELDS, RANGES, REQUIRED_FIELDS, SILVER_SCHEMA, TEXT_FIELDS
+from medallion.schema import (
+    BODY_SCHEMA,
+    NUMERIC_FIELDS,
+    RANGES,
+    REQUIRED_FIELDS,
+    SILVER_SCHEMA,
+    TEXT_FIELDS,
+    TIMESTAMP_RANGE,
+)
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
+
+DUPLICATE = "duplicate event_id"
+# Strict JSON: Spark's parser accepts single-quoted strings and bare NaN/Infinity by default; neither is JSON.
+_JSON_OPTIONS = {"allowSingleQuotes": "false", "allowNonNumericNumbers": "false"}
+# Every character with the Unicode White_Space property (tab, newline, no-break space, ideographic space, ...); Spark's
+# `trim` removes only the ASCII space.
+_EDGE_WHITESPACE = r"^\p{IsWhite_Space}+|\p{IsWhite_Space}+$"
 
 # Spark's from_json in PERMISSIVE mode turns anything it cannot read into nulls. These probes tell a missing field from
 # one that is present with the wrong JSON type: a field's text form (from the map) exists but its typed value is null,
@@ -20,11 +38,16 @@ _PROBES = {
     "array": T.ArrayType(T.StringType()),
     "object": T.MapType(T.StringType(), T.StringType()),
 }
-_WRAPPED = T.StructType([T.StructField("value", T.StringType())])
+_ONE_VALUE = T.ArrayType(T.StringType())
 
 
 def _probe_schema(json_type: T.DataType) -> T.StructType:
     return T.StructType([T.StructField(name, json_type) for name in TEXT_FIELDS])
+
+
+def trim_whitespace(text: Column) -> Column:
+    """`text` without leading and trailing Unicode whitespace (every White_Space character, not only the space)."""
+    return F.regexp_replace(text, _EDGE_WHITESPACE, "")
 
 
 def parse_bodies(bronze: DataFrame) -> DataFrame:
@@ -33,24 +56,33 @@ def parse_bodies(bronze: DataFrame) -> DataFrame:
     Kept separate from `classify_events` so that Spark parses each body once per probe, however often a rule uses it.
     """
     body_text = F.col("body").cast("string")
+    # Spark's parser reads the first JSON value of a text and ignores what follows. Parsing `[<body>,"<sha-256 of the
+    # body>"]` as an array tells whether the body is exactly one value: any text after that value either breaks the
+    # array or adds elements before the digest, and no body can contain its own digest.
+    digest = F.sha2(F.col("body_text"), 256)
+    one_value = F.concat(F.lit("["), F.col("body_text"), F.lit(',"'), digest, F.lit('"]'))
     return bronze.withColumn("body_text", body_text).select(
         "*",
-        F.from_json("body_text", _AS_MAP).alias("_fields"),
-        F.from_json("body_text", BODY_SCHEMA).alias("event"),
-        # Wrapping the body in an object lets the parser accept any JSON value: it reads a JSON array or scalar body.
-        F.from_json(F.concat(F.lit('{"value":'), F.col("body_text"), F.lit("}")), _WRAPPED).alias("_wrapped"),
-        *[F.from_json("body_text", _probe_schema(kind)).alias(f"_as_{name}") for name, kind in _PROBES.items()],
+        F.from_json("body_text", _AS_MAP, _JSON_OPTIONS).alias("_fields"),
+        F.from_json("body_text", BODY_SCHEMA, _JSON_OPTIONS).alias("event"),
+        F.from_json(one_value, _ONE_VALUE, _JSON_OPTIONS).alias("_one_value"),
+        digest.alias("_digest"),
+        *[
+            F.from_json("body_text", _probe_schema(kind), _JSON_OPTIONS).alias(f"_as_{name}")
+            for name, kind in _PROBES.items()
+        ],
     )
 
 
 def _body_problem() -> Column:
     trimmed = F.trim(F.col("body_text"))
-    is_json_value = F.col("_wrapped.value").isNotNull() | (trimmed == "null")
+    one_value = F.col("_one_value")
+    is_one_value = (F.size(one_value) == 2) & (F.element_at(one_value, 2) == F.col("_digest"))
     return (
         F.when(F.col("body").isNull() | (trimmed == ""), F.lit("body is empty"))
-        .when(F.col("_fields").isNotNull(), F.lit(None).cast("string"))
-        .when(trimmed.startswith("{"), F.lit("body is not valid JSON"))
-        .when(is_json_value, F.lit("body is not a JSON object"))
+        .when(F.col("_fields").isNotNull() & is_one_value, F.lit(None).cast("string"))
+        .when(F.col("_fields").isNotNull(), F.lit("body has text after the JSON object"))
+        .when(is_one_value, F.lit("body is not a JSON object"))
         .otherwise(F.lit("body is not valid JSON"))
     )
 
@@ -70,7 +102,7 @@ def _field_problems() -> list[Column]:
                 wrong_type = wrong_type | F.col(f"_as_{probe}.{name}").isNotNull()
             problems.append(F.when(wrong_type, F.lit(f"{name} must be a string")))
         if name in REQUIRED_FIELDS:
-            missing = typed.isNull() if name in NUMERIC_FIELDS else F.coalesce(F.trim(typed), F.lit("")) == ""
+            missing = typed.isNull() if name in NUMERIC_FIELDS else F.coalesce(trim_whitespace(typed), F.lit("")) == ""
             problems.append(F.when(~wrong_type & missing, F.lit(f"{name} is missing")))
         if name in RANGES:
             low, high = RANGES[name]
@@ -80,8 +112,14 @@ def _field_problems() -> list[Column]:
             bounds = f"must be >= {low:g}" if high is None else f"out of range [{low:g}, {high:g}]"
             problems.append(F.when(~not_finite & ~in_range, F.lit(f"{name} {bounds}")))
     timestamp_text = F.col("event.timestamp")
-    bad_timestamp = timestamp_text.isNotNull() & timestamp_text.cast("timestamp").isNull()
+    event_time = F.unix_micros(timestamp_text.cast("timestamp"))
+    bad_timestamp = timestamp_text.isNotNull() & event_time.isNull()
     problems.append(F.when(bad_timestamp, F.lit("timestamp is not an ISO 8601 timestamp")))
+    # Parquet refuses times before 1900 without a rebase mode and the whole batch would fail; .NET's DateTime.MinValue
+    # (0001-01-01) is a common default that ends up here.
+    earliest, latest = TIMESTAMP_RANGE
+    out_of_range = (event_time < F.lit(earliest.micros)) | (event_time > F.lit(latest.micros))
+    problems.append(F.when(out_of_range, F.lit(f"timestamp out of range [{earliest.text}, {latest.text}]")))
     problems.append(F.when(F.col("enqueuedTime").isNull(), F.lit("enqueuedTime is missing")))
     return problems
 
@@ -89,9 +127,11 @@ def _field_problems() -> list[Column]:
 def classify_events(bronze: DataFrame) -> DataFrame:
     """Adds `reason` to each bronze row: null when the event is valid, else every rule it breaks, joined by "; ".
 
-    Rules: the body is a JSON object; temperature, humidity and location are present and of their types; temperature
-    is within -90..60 °C, humidity within 0..100 %, wind_speed and precipitation >= 0; all numbers finite; a
-    `timestamp`, when given, is ISO 8601; the connector's `enqueuedTime` is set.
+    Rules: the body is exactly one JSON object (strict JSON: no single quotes, no NaN, nothing after it); temperature,
+    humidity and location are present and of their types (location not blank after trimming Unicode whitespace);
+    temperature is within -90..60 °C, humidity within 0..100 %, wind_speed and precipitation >= 0; all numbers finite;
+    a `timestamp`, when given, is ISO 8601 within what Delta stores (TIMESTAMP_RANGE); the connector's `enqueuedTime`
+    is set. Duplicates are a separate step (`mark_duplicates`): they need silver's contents, not just the row.
     """
     parsed = parse_bodies(bronze)
     field_reasons = F.concat_ws("; ", *_field_problems())
@@ -101,14 +141,49 @@ def classify_events(bronze: DataFrame) -> DataFrame:
     return parsed.withColumn("reason", F.when(body_problem.isNotNull(), body_problem).otherwise(reason))
 
 
+def _nfc(text: str | None) -> str | None:
+    return None if text is None else unicodedata.normalize("NFC", text)
+
+
+# Spark 3.5 has no Unicode normalization function; a Python UDF does it, applied only to names that are not ASCII
+# (ASCII text is already NFC), so the common case never leaves the JVM.
+_nfc_udf = F.udf(_nfc, T.StringType())
+
+
+def mark_duplicates(classified: DataFrame, silver: DataFrame | None) -> DataFrame:
+    """Sets `reason` to "duplicate event_id" on each valid row whose `event_id` is already in `silver` (None before
+    silver exists) or appeared earlier in this batch (ordered by enqueuedTime, partition, sequenceNumber, offset).
+
+    Rows without an event_id (absent, null or blank) are never duplicates: they are counted as they come. Ids are
+    compared exactly. Only silver's `event_id` column is read, joined against this batch's ids (broadcast), so silver
+    is scanned once per batch and never shuffled; no watermark is involved, so a late repeat is caught too.
+    """
+    event_id = F.col("event.event_id")
+    candidate = F.col("reason").isNull() & (F.coalesce(trim_whitespace(event_id), F.lit("")) != "")
+    marked = classified.withColumn("_dedup_id", F.when(candidate, event_id))
+    first_seen = Window.partitionBy("_dedup_id").orderBy("enqueuedTime", "partition", "sequenceNumber", "offset")
+    repeated = F.col("_dedup_id").isNotNull() & (F.row_number().over(first_seen) > 1)
+    if silver is not None:
+        batch_ids = marked.where(F.col("_dedup_id").isNotNull()).select(F.col("_dedup_id").alias("event_id")).distinct()
+        seen = silver.select("event_id").join(F.broadcast(batch_ids), "event_id", "left_semi").distinct()
+        seen = seen.select(F.col("event_id").alias("_seen_id"))
+        marked = marked.join(F.broadcast(seen), F.col("_dedup_id") == F.col("_seen_id"), "left")
+        repeated = repeated | F.col("_seen_id").isNotNull()
+    return marked.withColumn("reason", F.when(repeated, F.lit(DUPLICATE)).otherwise(F.col("reason"))).drop(
+        "_dedup_id", "_seen_id"
+    )
+
+
 def valid_events(classified: DataFrame) -> DataFrame:
     """The silver rows: typed fields, the event time from the connector's `enqueuedTime`, and lineage columns.
 
-    The seed read `enqueueTime`, which the connector does not have, and dropped `location`; both are fixed here.
+    `location` is trimmed of Unicode whitespace and put in Unicode NFC, so that one place spelled with a trailing
+    no-break space or with a combining accent is one gold row. The seed read `enqueueTime`, which the connector does
+    not have, and dropped `location`; both are fixed here.
     """
     columns = {
         "event_id": F.col("event.event_id"),
-        "location": F.trim(F.col("event.location")),
+        "location": trim_whitespace(F.col("event.location")),
         "timestamp": F.col("enqueuedTime"),
         "event_timestamp": F.col("event.timestamp").cast("timestamp"),
         **{name: F.col(f"event.{name}") for name in NUMERIC_FIELDS},
@@ -120,7 +195,9 @@ def valid_events(classified: DataFrame) -> DataFrame:
         "ingested_at": F.col("ingested_at"),
     }
     selected = [columns[field.name].cast(field.dataType).alias(field.name) for field in SILVER_SCHEMA.fields]
-    return classified.where(F.col("reason").isNull()).select(*selected)
+    valid = classified.where(F.col("reason").isNull()).select(*selected)
+    not_ascii = F.col("location").rlike("[^\\x00-\\x7F]")
+    return valid.where(~not_ascii).unionByName(valid.where(not_ascii).withColumn("location", _nfc_udf("location")))
 
 
 def quarantined_events(classified: DataFrame) -> DataFrame:
@@ -137,12 +214,36 @@ def quarantined_events(classified: DataFrame) -> DataFrame:
     )
 
 
+# The columns of a classified batch that valid_events and quarantined_events read.
+_WRITTEN = (
+    "event",
+    "reason",
+    "body_text",
+    "enqueuedTime",
+    "partition",
+    "offset",
+    "sequenceNumber",
+    "partitionKey",
+    "ingested_at",
+)
+
+
 def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
-    """Writes one micro-batch to both tables, exactly once: Delta skips a (txnAppId, txnVersion) it already committed,
-    so a batch replayed after a failure between the two writes is not written twice."""
-    classified = classify_events(batch).persist()
+    """Writes one micro-batch to both tables, exactly once, with every row in exactly one of them.
+
+    Delta skips a (txnAppId, txnVersion) it already committed, so a batch replayed after a failure is not written
+    twice. Quarantine is written first: until silver's write commits, silver is as it was before this batch, so a
+    replay finds the same duplicates and writes the same silver rows. Any other failure fails the batch and the stream.
+    """
+    spark = batch.sparkSession
+    existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
+    # Both cached: the duplicate check reads the classified rows twice (its ids and the rows), and both writes read
+    # the marked rows; without the caches Spark would parse every body and scan silver once per use. Only the columns
+    # the writes use are kept, so the parse probes are neither cached nor shuffled by the duplicate check.
+    classified = classify_events(batch).select(*_WRITTEN).persist()
+    marked = mark_duplicates(classified, existing).persist()
     try:
-        for frame, table in ((valid_events(classified), silver), (quarantined_events(classified), quarantine)):
+        for frame, table in ((quarantined_events(marked), quarantine), (valid_events(marked), silver)):
             (
                 frame.write.format("delta")
                 .mode("append")
@@ -151,6 +252,7 @@ def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine:
                 .saveAsTable(table)
             )
     finally:
+        marked.unpersist()
         classified.unpersist()
 
 

@@ -1,12 +1,18 @@
 """Stream plumbing shared by the notebooks and the local pipeline: checkpoints, triggers, running a query."""
 
 import re
+import time
+from dataclasses import dataclass
 
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
 
 TRIGGERS = ("continuous", "availableNow")
 # A continuous job polls the source on this interval; short enough for fresh gold, long enough for few small files.
 CONTINUOUS_INTERVAL = "10 seconds"
+# A drain runs its micro-batches back to back; each is still bounded by the source's own limit (maxEventsPerTrigger).
+DRAIN_INTERVAL = "0 seconds"
+# How often a drain looks at the query's status; a batch takes far longer, so this only bounds the stop latency.
+_DRAIN_POLL_SECONDS = 0.2
 _VOLUME_PATH = re.compile(r"^/Volumes/[^/]+/[^/]+/[^/]+/?$")
 
 
@@ -40,6 +46,80 @@ def with_trigger(writer: DataStreamWriter, trigger: str, interval: str = CONTINU
     if trigger == "availableNow":
         return writer.trigger(availableNow=True)
     return writer.trigger(processingTime=interval)
+
+
+@dataclass
+class DrainReport:
+    """What a drain read: the micro-batches that carried rows and the rows they carried."""
+
+    batches: int
+    rows: int
+
+
+class StreamStalled(Exception):
+    """A drain saw no micro-batch complete within its stall timeout: the source does not answer."""
+
+
+# The status messages Spark 3.5's MicroBatchExecution sets once a trigger has run: while it sleeps after a trigger that
+# found nothing, and between triggers.
+_AFTER_A_TRIGGER = ("Waiting for data to arrive", "Waiting for next trigger")
+
+
+def _caught_up(status: dict) -> bool:
+    # Spark sets isDataAvailable per trigger, before running the batch; a trigger that found no new offsets leaves it
+    # False with the trigger finished. Before the first trigger the status reports no data and no trigger too
+    # ("Initializing StreamExecution" until the query's thread starts, which can be after start() returned, then
+    # "Initializing sources"), and so does a query that failed or was stopped: only a status set after a trigger
+    # counts, so a drain never stops a query that has not looked at its source yet.
+    finished_a_trigger = status["message"] in _AFTER_A_TRIGGER
+    return finished_a_trigger and not status["isDataAvailable"] and not status["isTriggerActive"]
+
+
+def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainReport:
+    """Runs a processing-time query until a trigger finds nothing new, then stops it: a scheduled run that reads
+    everything the source held, in micro-batches of at most the source's per-trigger limit.
+
+    Why not `Trigger.AvailableNow`: the Event Hubs connector's source is a Spark v1 `Source` that applies
+    `maxEventsPerTrigger` in `getOffset` and does not implement `SupportsTriggerAvailableNow`, so Spark runs a single
+    batch (measured: 5,000 events held, `maxEventsPerTrigger` 1,000, `availableNow` -> one batch of 1,000 rows). A
+    query that stops by itself (a real `availableNow` source) is also waited for correctly.
+
+    `stall_timeout` (seconds): when no micro-batch completes and no trigger finds the source caught up for that long,
+    the query is stopped and StreamStalled raised; None waits as long as it takes. A failed query raises its error.
+    """
+    rows_by_batch: dict[int, int] = {}
+    last_change = time.monotonic()
+    stalled = None
+    try:
+        while query.isActive:
+            for progress in query.recentProgress:
+                if progress["batchId"] not in rows_by_batch:
+                    rows_by_batch[progress["batchId"]] = progress["numInputRows"]
+                    last_change = time.monotonic()
+            if _caught_up(query.status):
+                break
+            if stall_timeout is not None and time.monotonic() - last_change > stall_timeout:
+                stalled = StreamStalled(f"no micro-batch of {query.name} completed within {stall_timeout:g} s")
+                break
+            time.sleep(_DRAIN_POLL_SECONDS)
+    finally:
+        if query.isActive:
+            try:
+                query.stop()
+            except Exception:
+                # A stream blocked on a source that does not answer may not stop in time; the stall is the news.
+                if stalled is None:
+                    raise
+    if stalled is not None:
+        raise stalled
+    # A query that failed while being watched, or between the last look and the stop, has its error kept.
+    error = query.exception()
+    if error is not None:
+        raise error
+    for progress in query.recentProgress:
+        rows_by_batch.setdefault(progress["batchId"], progress["numInputRows"])
+    carried = [rows for rows in rows_by_batch.values() if rows > 0]
+    return DrainReport(batches=len(carried), rows=sum(carried))
 
 
 def run_to_end(query: StreamingQuery) -> None:

@@ -33,11 +33,18 @@ def test_missing_file(tmp_path):
     ("second_line", "message"),
     [
         ("this is not json\n", "not a JSON object"),
-        ("[1, 2]\n", "not a JSON object (got a JSON list)"),
+        ("[1, 2]\n", "not a JSON object (got a JSON array)"),
         ({"body": "{}", "partition": "0"}, '"enqueuedTime" is missing'),
         ({"body": "{}", "enqueuedTime": "soon"}, '"enqueuedTime" is not an ISO 8601 time'),
         ({"body": {"temperature": 20}, "enqueuedTime": "2026-01-01T10:00:00Z"}, '"body" must be a string'),
         ({"body": "{}", "enqueuedTime": "2026-01-01T10:00:00Z", "sequenceNumber": "7"}, '"sequenceNumber" must be'),
+        # Each of these passed the earlier check and ended in a Java stack trace without a line number.
+        ({**GOOD, "sequenceNumber": 2**64}, '"sequenceNumber" must be a 64-bit integer'),
+        ({**GOOD, "systemProperties": [1, 2]}, '"systemProperties" must be an object of strings (got array)'),
+        ('{"body": "{}", "x": ' + "[" * 50000 + "]" * 50000 + "}\n", "nested too deeply"),
+        ('{"body": "{}", "enqueuedTime": "2026-01-01T10:00:00Z", "sequenceNumber": ' + "9" * 5000 + "}\n", "too long"),
+        ({**GOOD, "enqueuedTime": "0001-01-01T00:00:00"}, '"enqueuedTime" 0001-01-01T00:00:00 is outside'),
+        ({**GOOD, "enqueuedTime": "2026-01-01T10:00Z"}, '"enqueuedTime" is not an ISO 8601 time'),
     ],
 )
 def test_bad_line_names_file_and_line(tmp_path, second_line, message):
@@ -102,3 +109,110 @@ def test_text_output_says_why_each_event_was_quarantined(tmp_path):
     # Most frequent reason first, each with its count.
     assert lines[1].split() == ["quarantined", "2", "temperature", "out", "of", "range", "[-90,", "60]"]
     assert lines[2].split() == ["quarantined", "1", "body", "is", "not", "valid", "JSON"]
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n\t\n"])
+def test_empty_input_says_so(tmp_path, content):
+    path = tmp_path / "events.json"
+    path.write_text(content)
+    result = run("--input", str(path))
+    assert result.returncode == 2
+    assert result.stderr == f"error: --input {path}: holds no events (the file is empty or has only blank lines)\n"
+
+
+def test_input_that_is_a_directory(tmp_path):
+    result = run("--input", str(tmp_path))
+    assert result.returncode == 2
+    assert f"error: --input {tmp_path}: is a directory" in result.stderr
+
+
+def test_keep_that_is_a_file_is_refused(tmp_path):
+    target = tmp_path / "lakehouse"
+    target.write_text("not a folder")
+    result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(target))
+    assert result.returncode == 2
+    assert result.stderr == f"error: --keep {target}: is a file; give a new or empty directory\n"
+    assert target.read_text() == "not a folder"
+
+
+def test_keep_inside_a_file_is_refused(tmp_path):
+    target = tmp_path / "file" / "lakehouse"
+    (tmp_path / "file").write_text("")
+    result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(target))
+    assert result.returncode == 2
+    assert f"error: --keep {target}: cannot create it" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_failed_check_leaves_the_keep_folder_as_found(tmp_path, existing):
+    keep = tmp_path / "lakehouse"
+    if existing:
+        keep.mkdir()
+    bad = write(tmp_path / "events.json", GOOD, "\n", {**GOOD, "sequenceNumber": -(2**63) - 1}, "\n")
+    result = run("--input", bad, "--keep", str(keep))
+    assert result.returncode == 2 and f"{bad}:2: " in result.stderr
+    assert keep.exists() == existing
+    assert not existing or list(keep.iterdir()) == []
+
+
+def test_hostile_values_neither_stop_the_run_nor_double_count(tmp_path):
+    """One run: a repeated event_id, a body time before 1900, a location of whitespace, one spelled two ways, and an
+    enqueuedTime in the last window of year 9999, whose end the summary must still print."""
+    oslo = '{"event_id": "a", "temperature": 10, "humidity": 50, "location": "Oslo"}'
+    lines = [
+        {"body": oslo, "enqueuedTime": "2026-01-01T10:00:00Z", "partition": "0", "sequenceNumber": 1},
+        {"body": oslo, "enqueuedTime": "2026-01-01T10:01:00Z", "partition": "0", "sequenceNumber": 2},
+        {
+            "body": json.dumps({"event_id": "b", "temperature": 20, "humidity": 50, "location": "Oslo\u00a0\t"}),
+            "enqueuedTime": "2026-01-01T10:02:00Z",
+        },
+        {
+            "body": '{"event_id": "c", "temperature": 5, "humidity": 50, "location": "Oslo",'
+            ' "timestamp": "0001-01-01T00:00:00"}',
+            "enqueuedTime": "2026-01-01T10:03:00Z",
+        },
+        {
+            "body": json.dumps({"temperature": 5, "humidity": 50, "location": "\u00a0\n"}),
+            "enqueuedTime": "2026-01-01T10:03:00Z",
+        },
+        {"body": oslo.replace('"a"', '"d"'), "enqueuedTime": "9999-12-31T23:58:00Z"},
+    ]
+    path = write(tmp_path / "events.json", *[json.dumps(item) + "\n" for item in lines])
+    result = run("--input", path, "--json")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert (output["bronze"], output["silver"], output["quarantine"]) == (6, 3, 3)
+    windows = [(row["location"], row["start"], row["end"], row["temperature"], row["events"]) for row in output["gold"]]
+    assert windows == [
+        ("Oslo", "2026-01-01T10:00:00Z", "2026-01-01T10:05:00Z", 15.0, 2),
+        ("Oslo", "9999-12-31T23:55:00Z", "+10000-01-01T00:00:00Z", 10.0, 1),
+    ]
+
+
+def test_a_failing_batch_exits_1_with_its_cause_and_no_stack_trace(tmp_path, monkeypatch, capsys):
+    """Not bad input: a batch that fails for another reason (storage, a bug) ends the run loudly, with exit 1."""
+    import medallion.local as local
+
+    class Session:
+        stopped = False
+
+        def stop(self):
+            Session.stopped = True
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError(
+            "[STREAM_FAILED] Query [name = silver_weather] terminated with exception: disk full\n"
+            "\tat org.apache.spark.sql.execution.streaming.StreamExecution.run(StreamExecution.scala:333)\n"
+        )
+
+    monkeypatch.setattr(local, "local_session", lambda _warehouse: Session())
+    monkeypatch.setattr(local, "run_pipeline", fail)
+    keep = tmp_path / "lakehouse"
+    assert local.main(["--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep)]) == 1
+    error = capsys.readouterr().err
+    assert error == (
+        f"error: the pipeline failed; the lakehouse is kept in {keep}:\n"
+        "  [STREAM_FAILED] Query [name = silver_weather] terminated with exception: disk full\n"
+    )
+    assert Session.stopped and (keep / "source" / "events.json").is_file()

@@ -81,3 +81,36 @@ def test_restart_from_checkpoints_neither_duplicates_nor_loses_events(spark, sch
             start = moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
             expected[(event["partitionKey"], start.strftime("%Y-%m-%dT%H:%M:%SZ"))] += 1
     assert {(row["location"], row["start"]): row["events"] for row in result["gold"]} == dict(expected)
+
+
+def test_repeats_after_a_restart_are_quarantined_and_counted_once_in_gold(spark, schemas, tmp_path):
+    """A producer's re-sends: the same events (same event_id) enqueued again later, in a later run over the same
+    checkpoints, and twice within one file. Gold counts each event once; bronze = silver + quarantine."""
+    events = list(generate_events(120, seed=5, seconds_between=3.0, malformed_every=0))
+    source = tmp_path / "source"
+    source.mkdir()
+    checkpoints = str(tmp_path / "checkpoints")
+    write_lines(events[:80], source / "part-1.json")
+    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+
+    def resent(event, sequence):
+        return {**event, "partition": "9", "sequenceNumber": sequence}
+
+    # 20 events of the first run re-sent, and the last 40 events each sent twice.
+    repeats = [resent(event, index) for index, event in enumerate(events[:20])]
+    repeats += [resent(event, 100 + index) for index, event in enumerate(events[80:])]
+    write_lines(events[80:] + repeats, source / "part-2.json")
+    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+
+    result = summary(spark, schemas)
+    assert (result["bronze"], result["silver"], result["quarantine"]) == (180, 120, 60)
+    quarantine = spark.table(f"spark_catalog.{schemas['silver']}.weather_quarantine")
+    assert {row["reason"] for row in quarantine.collect()} == {"duplicate event_id"}
+    # The originals stay in silver: every quarantined copy is one of the re-sent ones (partition 9).
+    assert {row["partition"] for row in quarantine.collect()} == {"9"}
+    expected = defaultdict(int)
+    for event in events:
+        moment = datetime.fromisoformat(event["enqueuedTime"])
+        start = moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+        expected[(event["partitionKey"], start.strftime("%Y-%m-%dT%H:%M:%SZ"))] += 1
+    assert {(row["location"], row["start"]): row["events"] for row in result["gold"]} == dict(expected)

@@ -1,16 +1,32 @@
-// A loopback AMQP endpoint that speaks enough of the Event Hubs protocol for the real @azure/event-hubs client.
+// A loopback AMQP endpoint that speaks enough of the Event Hubs protocol for both clients the project uses: the
+// JavaScript client (@azure/event-hubs, producer and peek) and the Java client (azure-eventhubs 3.3.0, inside the
+// Spark connector that bronze reads through).
 //
-// It implements what the SDK uses: SASL (ANONYMOUS, as the SDK sends with a key name and no password), the $cbs
-// put-token node (with the SAS signature checked against the rules below), the $management node (hub and
-// partition READ), sender links to `<hub>` and `<hub>/Partitions/<id>` carrying batch envelopes (one AMQP
-// message whose data sections are each an encoded event), and receiver links on
-// `<hub>/ConsumerGroups/$Default/Partitions/<id>` honouring the offset / sequence-number / enqueued-time filter.
-// Clients connect with `UseDevelopmentEmulator=true` in the connection string, which makes the SDK use plain
-// AMQP over TCP to the host and port of the Endpoint (see @azure/core-amqp ConnectionContextBase).
+// It implements what the clients use: SASL (ANONYMOUS, as both send), the $cbs put-token node (with the SAS signature
+// checked against the rules below; the Java client puts one token per receiver link), the $management node (hub and
+// partition READ, authorized by a `security_token` property as the Java client sends or a $cbs token for the node as
+// the JavaScript client puts; replies typed as the service types them: `status-code` an AMQP int, `partition_ids` an
+// AMQP array of strings, which the Java client casts to without conversion), sender links to `<hub>` and
+// `<hub>/Partitions/<id>` carrying batch envelopes (one AMQP message whose data sections are each an encoded event),
+// and receiver links on `<hub>/ConsumerGroups/$Default/Partitions/<id>` honouring the offset / sequence-number /
+// enqueued-time filter and the epoch rules of the service (a receiver with an epoch disconnects those with a lower or
+// equal epoch and those without; a receiver with a lower epoch, or without one while an epoch receiver exists, is
+// refused; at most 5 receivers without epoch per partition and consumer group).
+//
+// Two listeners share one hub: plain AMQP on an ephemeral port, for the JavaScript client with
+// `UseDevelopmentEmulator=true` in the connection string (the SDK then uses plain TCP to the Endpoint's host and port,
+// see @azure/core-amqp ConnectionContextBase), and, after startTls(), AMQPS on 127.0.0.1:5671 with a certificate for
+// `localhost` generated at test time, for the Java client, which always dials port 5671 of the Endpoint host over TLS
+// and checks the certificate and the host name (azure-eventhubs ConnectionHandler, ClientConstants.AMQPS_PORT).
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { AddressInfo, Server, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
     create_container,
+    type Container,
     message as amqpMessage,
     types as amqpTypes,
     type Connection,
@@ -68,8 +84,71 @@ interface InjectedFailure {
 
 interface Subscription {
     sender: Sender;
+    consumerGroup: string;
     partitionId: string;
     nextIndex: number;
+    /** The receiver's `com.microsoft:epoch` link property; undefined for a receiver without epoch. */
+    epoch?: number;
+}
+
+/** The port the Java client always dials (azure-eventhubs ClientConstants.AMQPS_PORT). */
+export const amqpsPort = 5671;
+/** The service's limit of receivers without epoch per partition and consumer group (Event Hubs quotas). */
+const maxNonEpochReceivers = 5;
+const epochProperty = "com.microsoft:epoch";
+
+/** A certificate for `localhost`, its key for the server, and a trust store holding it for the JVM. */
+interface TestCertificate {
+    dir: string;
+    pfx: Buffer;
+    passphrase: string;
+    trustStore: string;
+}
+
+let certificate: TestCertificate | undefined;
+
+/**
+ * Generates, once per test process, a self-signed certificate for localhost (and 127.0.0.1) with the JDK's keytool,
+ * valid for two days, and a password-less PKCS12 trust store holding it (`-Djavax.net.ssl.trustStore=FILE`).
+ */
+function testCertificate(): TestCertificate {
+    if (certificate) {
+        return certificate;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), "lakestream-amqps-"));
+    const passphrase = "loopback-only";
+    const keyStore = path.join(dir, "localhost.p12");
+    const pem = path.join(dir, "localhost.pem");
+    const trustStore = path.join(dir, "truststore.p12");
+    const keytool = (...args: string[]) => execFileSync("keytool", args, { stdio: ["ignore", "pipe", "pipe"] });
+    keytool(
+        "-genkeypair",
+        ...["-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2"],
+        ...["-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1"],
+        ...["-keystore", keyStore, "-storetype", "PKCS12", "-storepass", passphrase, "-keypass", passphrase],
+    );
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "localhost",
+        "-keystore",
+        keyStore,
+        "-storepass",
+        passphrase,
+        "-file",
+        pem,
+    );
+    // No password and no integrity MAC: the JVM's default trust manager then reads it without a password option.
+    keytool(
+        "-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE",
+        "-J-Dkeystore.pkcs12.macAlgorithm=NONE",
+        ...["-importcert", "-noprompt", "-alias", "lakestream-loopback", "-file", pem],
+        ...["-keystore", trustStore, "-storetype", "PKCS12", "-storepass", passphrase],
+    );
+    certificate = { dir, pfx: readFileSync(keyStore), passphrase, trustStore };
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return certificate;
 }
 
 /** The fields of a decoded AMQP message this server reads. */
@@ -143,7 +222,9 @@ export class FakeEventHubsServer {
     private readonly rightsByConnection = new Map<Connection, Map<string, Set<string>>>();
     private readonly sockets = new Set<Socket>();
     private readonly failures: InjectedFailure[] = [];
+    private container: Container | undefined;
     private server: Server | undefined;
+    private tlsServer: Server | undefined;
     private roundRobin = 0;
     private listeningPort = 0;
     private publicPort: number | undefined;
@@ -168,8 +249,71 @@ export class FakeEventHubsServer {
         return this.listeningPort;
     }
 
-    /** Starts listening on an ephemeral loopback port. */
+    /** The trust store (PKCS12, no password) holding the certificate of the AMQPS listener; valid after startTls(). */
+    get trustStore(): string {
+        if (!this.tlsServer) {
+            throw new Error("the AMQPS listener is not started: call startTls() first");
+        }
+        return testCertificate().trustStore;
+    }
+
+    /** Starts listening for plain AMQP on an ephemeral loopback port. */
     async start(): Promise<void> {
+        const server = this.amqpContainer().listen({
+            port: 0,
+            host: "127.0.0.1",
+            autoaccept: false,
+        } as never) as Server;
+        await this.listening(server, 0);
+        this.server = server;
+        this.listeningPort = (server.address() as AddressInfo).port;
+    }
+
+    /**
+     * Starts the AMQPS listener the Java client needs, on 127.0.0.1:`port` (5671 unless a test asks otherwise), with a
+     * certificate for `localhost`. Fails with a message naming the port when it is taken, rather than waiting.
+     */
+    async startTls(port = amqpsPort): Promise<void> {
+        const { pfx, passphrase } = testCertificate();
+        const server = this.amqpContainer().listen({
+            transport: "tls",
+            port,
+            host: "127.0.0.1",
+            pfx,
+            passphrase,
+            autoaccept: false,
+        } as never) as Server;
+        await this.listening(server, port);
+        this.tlsServer = server;
+    }
+
+    private async listening(server: Server, port: number): Promise<void> {
+        server.on("connection", (socket: Socket) => {
+            this.sockets.add(socket);
+            socket.on("close", () => this.sockets.delete(socket));
+        });
+        await new Promise<void>((resolve, reject) => {
+            server.once("listening", resolve);
+            server.once("error", (error: NodeJS.ErrnoException) => {
+                if (error.code === "EADDRINUSE") {
+                    reject(
+                        new Error(
+                            `127.0.0.1:${port} is taken by another process: the loopback Event Hubs endpoint needs it ` +
+                                `free (the Java client always dials port ${amqpsPort}); stop that process and rerun`,
+                        ),
+                    );
+                } else {
+                    reject(error);
+                }
+            });
+        });
+    }
+
+    /** The one AMQP container both listeners serve, with the handlers of the fake namespace. */
+    private amqpContainer(): Container {
+        if (this.container) {
+            return this.container;
+        }
         const container = create_container({ id: "fake-event-hubs" });
         container.sasl_server_mechanisms.enable_anonymous();
         container.on("receiver_open", (context: EventContext) => this.onReceiverOpen(context));
@@ -181,27 +325,17 @@ export class FakeEventHubsServer {
         container.on("disconnected", (context: EventContext) => this.forgetConnection(context.connection));
         // Errors on a client's connection are the client's business; the server keeps serving the others.
         container.on("error", () => undefined);
-        // autoaccept off: every transfer is settled explicitly, so that injected failures can reject it.
-        const server = container.listen({ port: 0, host: "127.0.0.1", autoaccept: false } as never) as Server;
-        server.on("connection", (socket: Socket) => {
-            this.sockets.add(socket);
-            socket.on("close", () => this.sockets.delete(socket));
-        });
-        await new Promise<void>((resolve, reject) => {
-            server.once("listening", resolve);
-            server.once("error", reject);
-        });
-        this.server = server;
-        this.listeningPort = (server.address() as AddressInfo).port;
+        // Listeners are opened with autoaccept off: every transfer is settled explicitly, so that injected failures
+        // can reject it.
+        this.container = container;
+        return container;
     }
 
     /** Closes every client connection and the listening socket. */
     async stop(): Promise<void> {
-        const server = this.server;
+        const servers = [this.server, this.tlsServer].filter((server): server is Server => server !== undefined);
         this.server = undefined;
-        if (!server) {
-            return;
-        }
+        this.tlsServer = undefined;
         for (const subscription of this.subscriptions) {
             subscription.sender.close();
         }
@@ -209,7 +343,7 @@ export class FakeEventHubsServer {
         for (const socket of this.sockets) {
             socket.destroy();
         }
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     }
 
     /** A connection string for rule `ruleName` that the SDK accepts for this loopback endpoint. */
@@ -218,6 +352,18 @@ export class FakeEventHubsServer {
         return (
             `Endpoint=sb://127.0.0.1:${this.publicPort ?? this.port}/;SharedAccessKeyName=${rule.name};` +
             `SharedAccessKey=${key ?? rule.key};EntityPath=${this.hubName};UseDevelopmentEmulator=true`
+        );
+    }
+
+    /**
+     * A connection string for rule `ruleName` as the Java client (and so the Spark connector) takes it: the
+     * `localhost` endpoint of the AMQPS listener, no port (the client always dials 5671) and no emulator flag.
+     */
+    javaConnectionString(ruleName = "listen", key?: string): string {
+        const rule = this.rule(ruleName);
+        return (
+            `Endpoint=sb://localhost/;SharedAccessKeyName=${rule.name};` +
+            `SharedAccessKey=${key ?? rule.key};EntityPath=${this.hubName}`
         );
     }
 
@@ -285,8 +431,15 @@ export class FakeEventHubsServer {
         this.publicPort = port;
     }
 
-    private endpointPrefix(): string {
-        return `sb://127.0.0.1:${this.publicPort ?? this.port}/`;
+    /** Whether a token audience names this namespace as its clients reach it (host and port, as the client dialled). */
+    private namesThisEndpoint(audience: string): boolean {
+        const host = /^[a-z]+:\/\/([^/]+)/i.exec(audience)?.[1]?.toLowerCase();
+        const hosts = [`127.0.0.1:${this.publicPort ?? this.port}`];
+        if (this.tlsServer) {
+            // The Java client names the Endpoint host without the port it always uses.
+            hosts.push("localhost", `localhost:${amqpsPort}`);
+        }
+        return host !== undefined && hosts.includes(host);
     }
 
     private forgetConnection(connection: Connection | undefined): void {
@@ -314,10 +467,9 @@ export class FakeEventHubsServer {
         if (!audiences) {
             return false;
         }
-        const target = `${this.endpointPrefix()}${address}`;
+        const target = address.toLowerCase();
         for (const [audience, rights] of audiences) {
-            const prefix = audience.endsWith("/") ? audience : `${audience}/`;
-            if (rights.has(right) && (target === audience || target.startsWith(prefix))) {
+            if (rights.has(right) && (target === audience || target.startsWith(`${audience}/`))) {
                 return true;
             }
         }
@@ -392,9 +544,66 @@ export class FakeEventHubsServer {
             sender.close({ condition: "amqp:invalid-field", description: (error as Error).message });
             return;
         }
-        const subscription: Subscription = { sender, partitionId, nextIndex };
+        const rawEpoch = (sender.properties as Record<string, unknown> | undefined)?.[epochProperty];
+        const epoch = rawEpoch === undefined || rawEpoch === null ? undefined : Number(rawEpoch);
+        if (!this.admitReceiver(sender, consumerGroup.toLowerCase(), partitionId, epoch)) {
+            return;
+        }
+        const subscription: Subscription = {
+            sender,
+            consumerGroup: consumerGroup.toLowerCase(),
+            partitionId,
+            nextIndex,
+            epoch,
+        };
         this.subscriptions.add(subscription);
         this.pump(subscription);
+    }
+
+    /**
+     * Applies the service's receiver rules for one partition of a consumer group (Event Hubs docs, "epoch"): an epoch
+     * receiver disconnects every receiver with a lower or equal epoch and every receiver without epoch; it is refused
+     * while one with a higher epoch exists; a receiver without epoch is refused while an epoch receiver exists, and
+     * beyond five. Returns whether the new receiver may read.
+     */
+    private admitReceiver(sender: Sender, consumerGroup: string, partitionId: string, epoch: number | undefined) {
+        const others = [...this.subscriptions].filter(
+            (other) => other.consumerGroup === consumerGroup && other.partitionId === partitionId,
+        );
+        const epochs = others.filter((other) => other.epoch !== undefined).map((other) => other.epoch as number);
+        const highest = epochs.length > 0 ? Math.max(...epochs) : undefined;
+        if (epoch === undefined) {
+            if (highest !== undefined) {
+                sender.close({
+                    condition: "amqp:link:stolen",
+                    description: `Receiver with epoch '${highest}' already exists; a receiver without epoch cannot be created on partition '${partitionId}'.`,
+                });
+                return false;
+            }
+            if (others.length >= maxNonEpochReceivers) {
+                sender.close({
+                    condition: "amqp:resource-limit-exceeded",
+                    description: `Exceeded the maximum number of allowed receivers per partition in a consumer group which is ${maxNonEpochReceivers}.`,
+                });
+                return false;
+            }
+            return true;
+        }
+        if (highest !== undefined && highest > epoch) {
+            sender.close({
+                condition: "amqp:link:stolen",
+                description: `Receiver with higher epoch of '${highest}' already exists. Receiver with epoch '${epoch}' cannot be created.`,
+            });
+            return false;
+        }
+        for (const other of others) {
+            this.subscriptions.delete(other);
+            other.sender.close({
+                condition: "amqp:link:stolen",
+                description: `New receiver with higher epoch of '${epoch}' is created hence current receiver with epoch '${other.epoch ?? "none"}' is getting disconnected.`,
+            });
+        }
+        return true;
     }
 
     /** Index of the first event a receiver gets, from its selector filter (offset, sequence number or time). */
@@ -551,7 +760,7 @@ export class FakeEventHubsServer {
         replySender.send({
             correlation_id: request.message_id as string | number | Buffer | undefined,
             application_properties: {
-                "status-code": status,
+                "status-code": amqpTypes.wrap_int(status),
                 "status-description": description,
                 ...(status >= 400 ? { "error-condition": errorConditions[status] ?? "amqp:internal-error" } : {}),
             },
@@ -563,7 +772,7 @@ export class FakeEventHubsServer {
         const properties = (request.application_properties ?? {}) as Record<string, unknown>;
         const audience = String(properties.name ?? "");
         const token = String(request.body ?? "");
-        const rights = this.verifyToken(token, audience);
+        const rights = this.namesThisEndpoint(audience) ? this.verifyToken(token, audience) : undefined;
         if (!rights) {
             this.reply(context, request, 401, "InvalidSignature: The token has an invalid signature.");
             return;
@@ -589,7 +798,7 @@ export class FakeEventHubsServer {
             audiences = new Map();
             this.rightsByConnection.set(context.connection, audiences);
         }
-        audiences.set(audience.replace(/\/$/, ""), new Set(rights));
+        audiences.set(audiencePath(audience), new Set(rights));
         this.authorizedAudiences.push(audience);
         this.reply(context, request, 202, "Accepted");
     }
@@ -624,6 +833,14 @@ export class FakeEventHubsServer {
             this.reply(context, request, 404, `The messaging entity '${String(properties.name)}' was not found.`);
             return;
         }
+        if (!this.managementAllowed(context.connection, properties)) {
+            const description =
+                typeof properties.security_token === "string"
+                    ? "InvalidSignature: The token has an invalid signature."
+                    : "Unauthorized access. A security_token or a $cbs token for $management is required.";
+            this.reply(context, request, 401, description);
+            return;
+        }
         this.managementRequests.push(type);
         if (type === "com.microsoft:eventhub") {
             this.reply(context, request, 200, "OK", {
@@ -631,7 +848,8 @@ export class FakeEventHubsServer {
                 type,
                 created_at: this.createdAt,
                 partition_count: amqpTypes.wrap_int(this.partitionIds.length),
-                partition_ids: this.partitionIds,
+                // An AMQP array of strings, as the service sends it: the Java client casts it to String[].
+                partition_ids: amqpTypes.wrap_array(this.partitionIds, 0xa1, undefined),
             });
             return;
         }
@@ -647,7 +865,8 @@ export class FakeEventHubsServer {
                 name: this.hubName,
                 type,
                 partition: partitionId,
-                begin_sequence_number: amqpTypes.wrap_long(events.length === 0 ? -1 : events[0].sequenceNumber),
+                // Nothing expires here, so the log begins at 0; an empty partition's last sequence number is -1.
+                begin_sequence_number: amqpTypes.wrap_long(events.length === 0 ? 0 : events[0].sequenceNumber),
                 last_enqueued_sequence_number: amqpTypes.wrap_long(last ? last.sequenceNumber : -1),
                 last_enqueued_offset: last ? last.offset : "-1",
                 last_enqueued_time_utc: last ? last.enqueuedTime : new Date(0),
@@ -657,4 +876,29 @@ export class FakeEventHubsServer {
         }
         this.reply(context, request, 400, `unsupported management type '${type}'`);
     }
+
+    /**
+     * A management READ is allowed with a `security_token` property holding a valid token for the hub (the Java
+     * client) or after a $cbs token for the $management node on the same connection (the JavaScript client).
+     */
+    private managementAllowed(connection: Connection, properties: Record<string, unknown>): boolean {
+        const token = properties.security_token;
+        if (typeof token === "string") {
+            const resource = /[ &]sr=([^&]*)/.exec(token);
+            const audience = resource ? decodeURIComponent(resource[1]) : "";
+            const hub = this.hubName.toLowerCase();
+            const forThisHub = audiencePath(audience) === hub || audiencePath(audience).startsWith(`${hub}/`);
+            return forThisHub && this.namesThisEndpoint(audience) && this.verifyToken(token, audience) !== undefined;
+        }
+        const audiences = this.rightsByConnection.get(connection);
+        return audiences !== undefined && [...audiences.keys()].some((path) => path.endsWith("$management"));
+    }
+}
+
+/** The entity path of a token audience (`amqp://host/hub/...`, `sb://host:port/hub/...`), lower case, no end slash. */
+function audiencePath(audience: string): string {
+    return audience
+        .replace(/^[a-z]+:\/\/[^/]+\/?/i, "")
+        .replace(/\/$/, "")
+        .toLowerCase();
 }

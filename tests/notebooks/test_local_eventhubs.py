@@ -1,0 +1,140 @@
+"""The Event Hubs source's connection handling: where the Listen connection string comes from, what is refused before
+Spark starts, and that no message carries key material."""
+
+import json
+import subprocess
+
+import pytest
+
+from medallion import local
+from medallion.local_eventhubs import (
+    CONNECTION_STRING_ENV,
+    UsageError,
+    check_kept_lakehouse,
+    describe_failure,
+    listen_connection_string,
+    main_eventhubs,
+    parse_connection_string,
+    redact,
+)
+
+KEY = "bGlzdGVuLW9ubHktdGVzdC1rZXk="
+GOOD = f"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey={KEY};EntityPath=weather"
+
+
+def pulumi(stdout="", returncode=0, stderr="", missing=False):
+    """A stand-in for running the Pulumi CLI, recording the command it was given."""
+    calls = []
+
+    def run(command, **_kwargs):
+        calls.append(command)
+        if missing:
+            raise FileNotFoundError("pulumi")
+        return subprocess.CompletedProcess(command, returncode, stdout=stdout, stderr=stderr)
+
+    return run, calls
+
+
+def test_stack_output_is_read_with_secrets_shown():
+    run, calls = pulumi(json.dumps({"listenConnectionString": GOOD, "sendConnectionString": "other"}))
+    value, source = listen_connection_string("dev", env={CONNECTION_STRING_ENV: "ignored"}, run=run)
+    assert value == GOOD
+    assert source == 'stack output listenConnectionString of stack "dev"'
+    assert calls == [["pulumi", "stack", "output", "--json", "--show-secrets", "--stack", "dev"]]
+
+
+@pytest.mark.parametrize(
+    ("runner", "message"),
+    [
+        (pulumi(missing=True)[0], '"pulumi" is not on PATH'),
+        (pulumi(returncode=255, stderr="error: no stack named 'qa' found\n")[0], "no stack named 'qa' found"),
+        (pulumi("not json")[0], "did not print JSON"),
+        (pulumi(json.dumps({"sendConnectionString": GOOD}))[0], 'has no output "listenConnectionString"'),
+    ],
+)
+def test_stack_problems_are_usage_errors_naming_the_stack(runner, message):
+    with pytest.raises(UsageError, match=message):
+        listen_connection_string("qa", env={}, run=runner)
+
+
+def test_environment_variable_is_the_fallback_and_a_missing_one_says_what_to_do():
+    assert listen_connection_string(None, env={CONNECTION_STRING_ENV: GOOD}) == (
+        GOOD,
+        f"environment variable {CONNECTION_STRING_ENV}",
+    )
+    with pytest.raises(UsageError, match=f"give --stack NAME .* or set {CONNECTION_STRING_ENV}"):
+        listen_connection_string(None, env={})
+
+
+def test_a_usable_connection_string_gives_host_and_hub():
+    parts = parse_connection_string(GOOD, "test")
+    assert (parts["host"], parts["hub"], parts["key_name"]) == ("ns.servicebus.windows.net", "weather", "listen")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("just text", "every part must be Name=value"),
+        (GOOD.replace("sb://ns.servicebus.windows.net/", "https://ns"), "needs Endpoint=sb://"),
+        (GOOD.replace("ns.servicebus.windows.net/", "127.0.0.1:5672/"), "the endpoint has no port"),
+        (GOOD.replace(f"SharedAccessKey={KEY};", ""), "needs SharedAccessKeyName and SharedAccessKey"),
+        (GOOD.replace(";EntityPath=weather", ""), "needs EntityPath=<hub>"),
+        (GOOD + ";UseDevelopmentEmulator=true", "UseDevelopmentEmulator"),
+    ],
+)
+def test_unusable_connection_strings_are_refused_without_echoing_them(text, message):
+    with pytest.raises(UsageError, match=message) as raised:
+        parse_connection_string(text, "environment variable X")
+    assert KEY not in str(raised.value) and "environment variable X" in str(raised.value)
+
+
+def test_redact_removes_keys_signatures_and_given_secrets():
+    text = f"{GOOD} token SharedAccessSignature sr=a&sig=abc%2B&se=1&skn=listen secret-value"
+    cleaned = redact(text, ("secret-value",))
+    assert KEY not in cleaned and "abc%2B" not in cleaned and "secret-value" not in cleaned
+    assert "SharedAccessKey=***" in cleaned and "sig=***" in cleaned
+
+
+def test_failures_are_described_in_one_line():
+    refused = "Caused by: AuthorizationFailedException: status-code: 401, status-description: InvalidSignature: bad."
+    assert describe_failure(Exception(refused), "h", ()) == (
+        "Event Hubs at h refused the Listen connection string: InvalidSignature: bad. (check the key and its rule)"
+    )
+    untrusted = Exception("javax.net.ssl.SSLHandshakeException: PKIX path building failed")
+    assert "not trusted by the JVM" in describe_failure(untrusted, "h", ())
+    assert describe_failure(Exception(f"boom {KEY}\nmore"), "h", (KEY,)) == "reading Event Hubs at h failed: boom ***"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            lambda keep: keep.write_text("x"),
+            "is a file; give a new or empty directory, or the lakehouse of an earlier run",
+        ),
+        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not empty and not a lakehouse"),
+        (lambda keep: keep.parent.joinpath("blocker").write_text("x"), "cannot create it"),
+    ],
+    ids=["a file", "a foreign folder", "inside a file"],
+)
+def test_a_keep_folder_that_cannot_hold_the_lakehouse_exits_2_and_is_left_as_found(
+    tmp_path, monkeypatch, capsys, setup, message
+):
+    keep = tmp_path / "lakehouse"
+    setup(keep)
+    if (tmp_path / "blocker").exists():
+        keep = tmp_path / "blocker" / "lakehouse"
+    before = sorted(str(path) for path in tmp_path.rglob("*"))
+    monkeypatch.setenv(CONNECTION_STRING_ENV, GOOD)
+    args = local.parse_args(["--source", "eventhubs", "--keep", str(keep)])
+    assert main_eventhubs(args) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: --keep {keep}: ") and message in error and KEY not in error
+    assert sorted(str(path) for path in tmp_path.rglob("*")) == before
+
+
+def test_a_kept_lakehouse_of_an_earlier_run_is_accepted(tmp_path):
+    keep = tmp_path / "lakehouse"
+    (keep / "checkpoints").mkdir(parents=True)
+    assert check_kept_lakehouse(str(keep)) == keep.resolve()
+    assert check_kept_lakehouse(str(tmp_path / "new")) == (tmp_path / "new").resolve()
