@@ -1,5 +1,11 @@
 // Reads and validates a stack's lakestream configuration once, so that components receive plain typed values.
 import { z } from "zod";
+import {
+    assumptionKeys,
+    assumptionSpecs,
+    defaultAssumptions,
+    type CostAssumptions,
+} from "../policies/lib/cost/assumptions";
 
 /** Databricks LTS runtimes with a Scala 2.12 image: the Event Hubs Spark connector exists only for Scala 2.12. */
 export const supportedSparkVersions = [
@@ -138,6 +144,19 @@ const powerBiSchema = z
     })
     .strict();
 
+/** Usage assumptions of the cost estimate; the rules live with the budget policy, which validates the same keys. */
+const costSchema = z
+    .object(
+        Object.fromEntries(
+            assumptionKeys.map((key) => {
+                const spec = assumptionSpecs[key];
+                const number = spec.integer ? z.number().int() : z.number();
+                return [key, number.min(spec.minimum).max(spec.maximum).default(spec.default)];
+            }),
+        ) as Record<(typeof assumptionKeys)[number], z.ZodDefault<z.ZodNumber>>,
+    )
+    .strict();
+
 const stackConfigSchema = z
     .object({
         "azure-native:location": z.string().regex(/^[a-z0-9]+$/),
@@ -165,6 +184,7 @@ const stackConfigSchema = z
             paused: false,
         }),
         powerBi: powerBiSchema.default({}),
+        cost: costSchema.default(defaultAssumptions),
     })
     .strict();
 
@@ -295,6 +315,8 @@ export interface LakestreamConfig {
     cluster: ParsedConfig["cluster"];
     job: Omit<ParsedConfig["job"], "maxEventsPerTrigger"> & { maxEventsPerTrigger: number };
     powerBi: ParsedConfig["powerBi"];
+    /** Usage assumptions of the cost estimate (`npm run cost`); no resource reads them. */
+    cost: CostAssumptions;
 }
 
 /** Every problem found in a stack's configuration, reported together. */
@@ -373,7 +395,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
 function expectedText(issue: z.core.$ZodIssueInvalidType): string {
     const bounds = numericBounds(issue.path);
     if (bounds) {
-        return `an integer between ${bounds[0]} and ${bounds[1]}`;
+        return `${bounds[2]} between ${bounds[0]} and ${bounds[1]}`;
     }
     return issue.expected === "object" || issue.expected === "array" ? `an ${issue.expected}` : `a ${issue.expected}`;
 }
@@ -388,7 +410,7 @@ function rangeText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): st
     }
     const bounds = numericBounds(issue.path);
     if (bounds) {
-        return `must be an integer between ${bounds[0]} and ${bounds[1]}`;
+        return `must be ${bounds[2]} between ${bounds[0]} and ${bounds[1]}`;
     }
     return issue.code === "too_small"
         ? `must be at least ${String(issue.minimum)}`
@@ -416,10 +438,10 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
     return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-function numericBounds(path: readonly PropertyKey[]): [number, number] | undefined {
+function numericBounds(path: readonly PropertyKey[]): [number, number, string] | undefined {
     const schema = schemaAt(path);
     if (schema instanceof z.ZodNumber && schema.minValue !== null && schema.maxValue !== null) {
-        return [schema.minValue, schema.maxValue];
+        return [schema.minValue, schema.maxValue, schema.isInt ? "an integer" : "a number"];
     }
     return undefined;
 }
@@ -492,7 +514,24 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             maxEventsPerTrigger: config.job.maxEventsPerTrigger ?? config.eventHubs.partitionCount * 1000,
         },
         powerBi: config.powerBi,
+        cost: config.cost,
     };
+}
+
+/**
+ * Validates only the `lakestream:cost` assumptions of a raw configuration, for a stack whose other keys belong to
+ * another version of the program (the base branch the cost delta compares with). Throws a ConfigError.
+ */
+export function parseCostAssumptions(stack: string, raw: Record<string, unknown>): CostAssumptions {
+    const given = { cost: raw.cost };
+    const result = z.object({ cost: costSchema.default(defaultAssumptions) }).safeParse(given);
+    if (!result.success) {
+        throw new ConfigError(
+            stack,
+            result.error.issues.flatMap((issue) => describeIssue(issue, given)),
+        );
+    }
+    return result.data.cost;
 }
 
 /**

@@ -15,6 +15,7 @@ export const ResourceTypes = {
     secret: "databricks:index/secret:Secret",
     job: "databricks:index/job:Job",
     sqlEndpoint: "databricks:index/sqlEndpoint:SqlEndpoint",
+    storageAccount: "azure-native:storage:StorageAccount",
 } as const;
 
 /**

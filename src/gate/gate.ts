@@ -6,6 +6,10 @@ import { formatPlanText, planToJson, type PlanJson } from "../plan/format";
 import { listStacks, runPlan, stackNameOfFile, type Plan } from "../plan/runPlan";
 import { PolicyAnalyzer, type PackInfo, type PolicyViolation } from "./analyzer";
 import { readPolicyConfigFile, type PolicyConfigFile } from "./policyConfig";
+import { budgetEstimate, type BudgetSettings } from "../../policies/stack/monthlyBudget";
+import { biggest } from "../../policies/lib/cost/estimate";
+import { costResourcesOfPlan, priceTableFile, type StackCost } from "../cost/stackCost";
+import { money } from "../cost/format";
 
 export interface GateOptions {
     /** Stack to check; without it (and without stackFile) every `Pulumi.<stack>.yaml` of the project. */
@@ -33,6 +37,8 @@ export interface StackVerdict {
     policyConfig: string;
     violations: PolicyViolation[];
     ok: boolean;
+    /** The estimate the budget policy judged (its price table, its config's assumptions) and the budget. */
+    cost: StackCost & { maxMonthlyUsd: number; budgetLevel: string };
 }
 
 /** The `--json` document for one stack: the plan's fields plus the policy verdict. */
@@ -41,6 +47,7 @@ export interface StackReport extends PlanJson {
     policyConfig: string;
     violations: { policy: string; enforcementLevel: string; urn: string; message: string }[];
     ok: boolean;
+    cost: StackVerdict["cost"];
 }
 
 function relative(file: string): string {
@@ -72,10 +79,12 @@ export async function checkStack(options: {
     const analyzer = PolicyAnalyzer.get();
     const pack = await analyzer.info();
     const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
-    await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
+    const settings = await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
     // Planned resources have the analyzer's shape; fields the plan records (protect, parent, provider, dependencies,
     // additionalSecretOutputs) reach the policies as the engine would send them, and what it omits stays absent.
     const violations = await analyzer.analyze(plan.resources);
+    const budget = settings["stack-monthly-budget"];
+    const estimate = budgetEstimate(costResourcesOfPlan(plan), budget.properties as unknown as BudgetSettings);
     return {
         stack: plan.stack,
         plan,
@@ -83,6 +92,15 @@ export async function checkStack(options: {
         policyConfig: source,
         violations,
         ok: !violations.some((violation) => violation.enforcementLevel === "mandatory"),
+        cost: {
+            stack: plan.stack,
+            location: plan.config["azure-native:location"],
+            priceTable: priceTableFile,
+            estimate,
+            biggestLine: biggest(estimate).line,
+            maxMonthlyUsd: (budget.properties as unknown as BudgetSettings).maxMonthlyUsd,
+            budgetLevel: budget.enforcementLevel,
+        },
     };
 }
 
@@ -111,8 +129,22 @@ export function formatPolicyResults(verdict: StackVerdict): string {
         "",
         `${verdict.stack}: ${mandatory} mandatory, ${advisory} advisory violation(s) from ` +
             `${verdict.pack.policies.length} policies: ${verdict.ok ? "passed" : "FAILED"}`,
+        costVerdictLine(verdict),
     );
     return lines.join("\n");
+}
+
+/** The estimate beside the verdict: the total, the budget it was judged against, and the line that dominates. */
+export function costVerdictLine(verdict: StackVerdict): string {
+    const { estimate, maxMonthlyUsd, budgetLevel, biggestLine } = verdict.cost;
+    const within = estimate.totalMonthlyUsd <= maxMonthlyUsd ? "within" : "OVER";
+    const top = biggestLine
+        ? `; biggest line: ${biggestLine.resource} ${biggestLine.item}, ${money(biggestLine.monthlyUsd)}`
+        : "";
+    return (
+        `${verdict.stack}: estimated ${money(estimate.totalMonthlyUsd)} a month, ${within} the budget of ` +
+        `${money(maxMonthlyUsd)} (stack-monthly-budget, ${budgetLevel}; ${estimate.priceRegion} list prices)${top}`
+    );
 }
 
 export function stackReport(verdict: StackVerdict): StackReport {
@@ -127,6 +159,7 @@ export function stackReport(verdict: StackVerdict): StackReport {
             message,
         })),
         ok: verdict.ok,
+        cost: verdict.cost,
     };
 }
 
@@ -176,7 +209,8 @@ async function runAllStacks(options: GateOptions, write: (text: string) => void)
             const mandatory = verdict.violations.filter((v) => v.enforcementLevel === "mandatory").length;
             summary.push(
                 `    ${verdict.ok ? "✅" : "❌"} ${stack.padEnd(12)} ${verdict.plan.resources.length} resources, ` +
-                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory (config: ${verdict.policyConfig})`,
+                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory, ` +
+                    `${money(verdict.cost.estimate.totalMonthlyUsd)} a month (config: ${verdict.policyConfig})`,
             );
         } catch (error) {
             if (!(error instanceof UsageError)) {

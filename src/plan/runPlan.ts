@@ -32,6 +32,8 @@ export interface Plan {
     resources: PlannedResource[];
     /** Stack outputs in the engine's wire form. */
     outputs: Record<string, unknown>;
+    /** The stack's config as the program received it: `namespace:key` → text (objects as JSON). */
+    config: Record<string, string>;
 }
 
 export interface PlanOptions {
@@ -41,6 +43,11 @@ export interface PlanOptions {
     stackFile?: string;
     /** Folder holding Pulumi.yaml and index.ts. Defaults to this repository's root. */
     projectDir?: string;
+    /**
+     * Validate the config with this repository's rules before evaluating. Defaults to true; false for a checkout of
+     * another version of the program (its own index.ts validates its own keys).
+     */
+    validate?: boolean;
 }
 
 const defaultProjectDir = path.resolve(__dirname, "..", "..");
@@ -167,7 +174,9 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
 
     // Validate before evaluating, so bad config is reported as such and not as a failed resource.
     try {
-        parseStackConfig(stack, rawConfigFromPulumi(config));
+        if (options.validate ?? true) {
+            parseStackConfig(stack, rawConfigFromPulumi(config));
+        }
     } catch (error) {
         if (error instanceof ConfigError) {
             throw new UsageError(error.message);
@@ -234,5 +243,5 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         dependencies: [],
         inputs: {},
     };
-    return { stack, project: project.name, resources: [stackResource, ...resources], outputs };
+    return { stack, project: project.name, resources: [stackResource, ...resources], outputs, config };
 }
