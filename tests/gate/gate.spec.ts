@@ -56,6 +56,7 @@ describe("policy gate", () => {
             "databricks-cluster-max-workers",
             "eventhubs-namespace-allowed-tier",
             "eventhubs-namespace-max-throughput-units",
+            "stack-monthly-budget",
             "stack-throughput-unit-budget",
         ]);
         for (const violation of report.violations) {

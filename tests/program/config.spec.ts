@@ -136,7 +136,7 @@ describe("stack config validation", function () {
         raw.cluster.autoTerminationMinutes = 10;
         assert.deepEqual(problemsOf(raw), [
             "lakestream:cluster.autoTerminationMinutes is not a known setting (allowed: autoterminationMinutes, workers, autoscale, sparkVersion, nodeType, singleUserName)",
-            "lakestream:eventHub is not a known setting (allowed: azure-native:location, owner, environment, ephemeral, resourceGroupName, eventHubs, databricks, catalog, cluster, job, powerBi)",
+            "lakestream:eventHub is not a known setting (allowed: azure-native:location, owner, environment, ephemeral, resourceGroupName, eventHubs, databricks, catalog, cluster, job, powerBi, cost)",
         ]);
     });
 

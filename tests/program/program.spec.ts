@@ -274,6 +274,7 @@ describe("npm run plan", function () {
                 "  lakestream:cluster: { autoterminationMinutes: 10, workers: 0 }",
                 "  lakestream:job: {}",
                 "  lakestream:powerBi: {}",
+                "  lakestream:cost: {}",
             ].join("\n"),
         );
         const result = plan("--stack-file", file);
