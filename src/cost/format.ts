@@ -114,9 +114,9 @@ function delta(now: number, before: number): string {
     if (change === 0) {
         return "no change";
     }
-    const percent =
-        before > 0 ? ` (${change > 0 ? "+" : ""}${figure(Math.round((change / before) * 1000) / 10)}%)` : "";
-    return `${change > 0 ? "+" : "−"}${money(Math.abs(change))}${percent}`;
+    const sign = change > 0 ? "+" : "−";
+    const percent = before > 0 ? ` (${sign}${figure(Math.round((Math.abs(change) / before) * 1000) / 10)}%)` : "";
+    return `${sign}${money(Math.abs(change))}${percent}`;
 }
 
 /**
