@@ -247,6 +247,30 @@ describe("cost estimate", () => {
         assert.match(later.unpriced[0].reason, /unknown until the update runs/);
     });
 
+    it("leaves out a declared job cluster no task uses, and lists tasks on serverless jobs compute as not priced", () => {
+        const spec = { sparkVersion: "15.4.x-scala2.12", nodeTypeId: "Standard_DS3_v2", numWorkers: 0 };
+        const job = plans.resource("databricks:index/job:Job", "job", {
+            continuous: { pauseStatus: "UNPAUSED" },
+            jobClusters: [
+                { jobClusterKey: "used", newCluster: spec },
+                { jobClusterKey: "spare", newCluster: spec },
+            ],
+            tasks: [
+                { taskKey: "bronze", jobClusterKey: "used", notebookTask: { notebookPath: "/x" } },
+                { taskKey: "silver", notebookTask: { notebookPath: "/y" } },
+            ],
+        });
+        const result = estimate([job]);
+        assert.deepEqual(
+            result.lines.map((entry) => entry.item),
+            ["job cluster used: VM hours, Standard_DS3_v2", "job cluster used: DBUs, Standard_DS3_v2"],
+        );
+        assert.deepEqual(
+            result.unpriced.map((item) => [item.item, item.missingPrice]),
+            [["1 task(s) on serverless jobs compute", true]],
+        );
+    });
+
     it("uses the dev stack's values as defaults", () => {
         assert.deepEqual(defaultAssumptions, {
             eventsPerSecond: 5,

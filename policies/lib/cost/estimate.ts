@@ -417,12 +417,14 @@ function priceJobClusters(context: Context, job: CostResource, trigger: Trigger)
     const usedKeys = new Set(
         taskList.map((task) => read(task, "jobClusterKey")).filter((key) => typeof key === "string"),
     );
+    // A declared job cluster no task uses never starts; when the tasks are not known yet, count every one.
+    const keysUnknown = tasks === Unknown || taskList.some((task) => read(task, "jobClusterKey") === Unknown);
     const clusters: { where: string; spec: unknown; perRun: number }[] = [];
     const { runMinutes } = context.assumptions;
     sharedList.forEach((entry, index) => {
         const key = read(entry, "jobClusterKey");
         const spec = read(entry, "newCluster");
-        if (isRecord(spec) && (typeof key !== "string" || usedKeys.has(key) || usedKeys.size === 0)) {
+        if (isRecord(spec) && (typeof key !== "string" || usedKeys.has(key) || keysUnknown)) {
             // A shared job cluster lives for the whole run.
             clusters.push({
                 where: `job cluster ${typeof key === "string" ? key : `jobClusters[${index}]`}`,
@@ -444,6 +446,22 @@ function priceJobClusters(context: Context, job: CostResource, trigger: Trigger)
     const jobLevel = read(job.props, "newCluster");
     if (isRecord(jobLevel)) {
         clusters.push({ where: "job cluster", spec: jobLevel, perRun: runMinutes });
+    }
+    // A code task with no cluster at all runs on serverless jobs compute, which the table does not price.
+    const onJobCompute = (task: unknown) =>
+        ["existingClusterId", "newCluster", "jobClusterKey"].some((field) => read(task, field) !== undefined);
+    const codeTasks = ["notebookTask", "sparkPythonTask", "pythonWheelTask", "sparkJarTask"];
+    const serverless = taskList.filter(
+        (task) => !onJobCompute(task) && codeTasks.some((field) => read(task, field) !== undefined),
+    );
+    if (serverless.length > 0 && !isRecord(jobLevel) && read(job.props, "existingClusterId") === undefined) {
+        unpriced(
+            context,
+            job,
+            `${serverless.length} task(s) on serverless jobs compute`,
+            "the price table has no serverless jobs compute price",
+            true,
+        );
     }
     for (const cluster of clusters) {
         if (trigger.kind === "continuous") {
