@@ -1,4 +1,5 @@
 // Reads and validates a stack's lakestream configuration once, so that components receive plain typed values.
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
 import {
     assumptionKeys,
@@ -161,9 +162,10 @@ const stackConfigSchema = z
     .object({
         "azure-native:location": z.string().regex(/^[a-z0-9]+$/),
         owner: z.string().min(1),
+        // "" (Pulumi.yaml's default) means the stack name.
         environment: z
             .string()
-            .regex(/^[a-z0-9][a-z0-9-]{0,31}$/)
+            .regex(/^([a-z0-9][a-z0-9-]{0,31})?$/)
             .optional(),
         ephemeral: z.boolean().default(true),
         resourceGroupName: z
@@ -335,6 +337,110 @@ export class ConfigError extends Error {
 
 const projectNamespace = "lakestream";
 
+/**
+ * Config namespaces a stack may use: the project's own, and the providers' (azure-native, databricks) and Pulumi's,
+ * whose keys the providers and the engine read themselves. A key in any other namespace is a mistake (a misspelt
+ * `lakestream`, or a provider this program does not use) and is reported, never ignored.
+ */
+export const allowedNamespaces = [projectNamespace, "azure-native", "databricks", "pulumi"] as const;
+
+/**
+ * The closest of `candidates` to `unknown` (ignoring case), when it is close enough to be a likely misspelling: at
+ * most 2 edits, or a third of the name's length for longer names.
+ */
+export function closestName(unknown: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const edits = distance(unknown.toLowerCase(), candidate.toLowerCase());
+        if (edits < bestDistance) {
+            best = candidate;
+            bestDistance = edits;
+        }
+    }
+    return bestDistance <= Math.max(2, Math.floor(unknown.length / 3)) ? best : undefined;
+}
+
+/** Every top-level key the schema accepts, as written in Pulumi.<stack>.yaml (`lakestream:owner`, `azure-native:location`). */
+export function knownTopLevelKeys(): string[] {
+    return Object.keys(stackConfigSchema.shape).map((key) => keyName([key]));
+}
+
+/** What the schema says about one key as the README writes it (`lakestream:eventHubs.hubName`). */
+export interface ConfigKeyInfo {
+    /** False when the schema has no such key. */
+    known: boolean;
+    /** True when a stack (or its parent object, when it is set) must give the key. */
+    required: boolean;
+    /** The value the schema fills in when the key is left out, if it fills one in. */
+    defaultValue?: unknown;
+}
+
+function pathOf(fullKey: string): string[] {
+    if (fullKey.startsWith(`${projectNamespace}:`)) {
+        return fullKey.slice(projectNamespace.length + 1).split(".");
+    }
+    return [fullKey];
+}
+
+/** Looks a documented key up in the schema itself, so that docs can be checked against the code. */
+export function configKeyInfo(fullKey: string): ConfigKeyInfo {
+    const path = pathOf(fullKey);
+    const parent = schemaAt(path.slice(0, -1));
+    const own =
+        parent instanceof z.ZodObject ? (parent.shape as Record<string, z.ZodType>)[path[path.length - 1]] : undefined;
+    if (own === undefined) {
+        return { known: false, required: false };
+    }
+    if (own instanceof z.ZodDefault) {
+        return { known: true, required: false, defaultValue: own.def.defaultValue };
+    }
+    return { known: true, required: !(own instanceof z.ZodOptional) };
+}
+
+/**
+ * Every key a stack sets, at the depth the README documents it: top-level keys, and for the object-valued ones
+ * (eventHubs, cluster, …) each of their settings, e.g. `lakestream:eventHubs.sku`.
+ */
+export function documentedConfigKeys(): string[] {
+    const keys: string[] = [];
+    for (const [key, schema] of Object.entries(stackConfigSchema.shape as Record<string, z.ZodType>)) {
+        const inner = unwrap(schema);
+        if (inner instanceof z.ZodObject && !key.includes(":")) {
+            keys.push(...Object.keys(inner.shape).map((child) => `${keyName([key])}.${child}`));
+        } else {
+            keys.push(keyName([key]));
+        }
+    }
+    return keys;
+}
+
+/** The message for a key the schema does not accept at `path`, with the closest known key when there is one. */
+function unknownKeyMessage(path: readonly PropertyKey[], unknownKey: string): string {
+    const fullName = keyName([...path, unknownKey]);
+    const allowed = allowedKeys(path);
+    if (path.length === 0) {
+        const known = knownTopLevelKeys();
+        const suggestion = closestName(fullName, known);
+        const namespace = unknownKey.includes(":") ? unknownKey.slice(0, unknownKey.indexOf(":")) : projectNamespace;
+        const foreign =
+            namespace === projectNamespace
+                ? ""
+                : `: "${namespace}" is not a config namespace of this project (${allowedNamespaces.join(", ")})`;
+        return (
+            `${fullName} is not a known setting${foreign}` +
+            (suggestion ? `; did you mean ${suggestion}?` : "") +
+            ` (allowed: ${known.join(", ")})`
+        );
+    }
+    const suggestion = closestName(unknownKey, allowed);
+    return (
+        `${fullName} is not a known setting` +
+        (suggestion ? `; did you mean ${keyName([...path, suggestion])}?` : "") +
+        ` (allowed: ${allowed.join(", ")})`
+    );
+}
+
 /** The config key as a user writes it in Pulumi.<stack>.yaml, e.g. `lakestream:eventHubs.partitionCount`. */
 function keyName(path: readonly PropertyKey[]): string {
     const [first, ...rest] = path.map(String);
@@ -369,13 +475,10 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
     const got = `(got ${show(valueAt(raw, issue.path))})`;
     switch (issue.code) {
         case "unrecognized_keys":
-            return issue.keys.map(
-                (unknownKey) =>
-                    `${keyName([...issue.path, unknownKey])} is not a known setting (allowed: ${allowedKeys(issue.path).join(", ")})`,
-            );
+            return issue.keys.map((unknownKey) => unknownKeyMessage(issue.path, unknownKey));
         case "invalid_type":
             if (valueAt(raw, issue.path) === undefined) {
-                return [`${key} is required (a ${issue.expected})`];
+                return [`${key} is required (${/^[aeiou]/.test(issue.expected) ? "an" : "a"} ${issue.expected})`];
             }
             return [`${key} must be ${expectedText(issue)} ${got}`];
         case "invalid_value":
@@ -481,7 +584,12 @@ function formatText(key: string): string {
 export function parseStackConfig(stack: string, raw: Record<string, unknown>): LakestreamConfig {
     const result = stackConfigSchema.safeParse(raw);
     const problems = [
-        ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, raw))),
+        // Unknown keys first: a misspelt key explains the "is required" that usually follows it.
+        ...(result.success
+            ? []
+            : [...result.error.issues]
+                  .sort((a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"))
+                  .flatMap((issue) => describeIssue(issue, raw))),
         ...crossFieldProblems(raw).map(
             (problem) => `${keyName(problem.path)} ${problem.message} (got ${show(valueAt(raw, problem.path))})`,
         ),
@@ -490,7 +598,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
         throw new ConfigError(stack, problems);
     }
     const config = result.data;
-    const environment = config.environment ?? stack;
+    const environment = config.environment || stack;
     return {
         stack,
         location: config["azure-native:location"],
@@ -536,7 +644,9 @@ export function parseCostAssumptions(stack: string, raw: Record<string, unknown>
 
 /**
  * Collects the raw configuration of the `lakestream` namespace from a flat Pulumi config map
- * (`lakestream:eventHubs` → JSON text) as `pulumi.runtime.allConfig()` returns it, parsing object values.
+ * (`lakestream:eventHubs` → JSON text) as `pulumi.runtime.allConfig()` returns it, parsing object values. Keys of
+ * the provider and Pulumi namespaces are left to their readers (but `azure-native:location`, which the program
+ * uses); a key of any other namespace is kept under its full name, so that validation reports it.
  */
 export function rawConfigFromPulumi(all: Record<string, string>): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
@@ -546,6 +656,8 @@ export function rawConfigFromPulumi(all: Record<string, string>): Record<string,
             raw[fullKey] = text;
         } else if (namespace === projectNamespace) {
             raw[key] = parseValue(text);
+        } else if (!(allowedNamespaces as readonly string[]).includes(namespace)) {
+            raw[fullKey] = parseValue(text);
         }
     }
     return raw;

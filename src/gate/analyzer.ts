@@ -9,11 +9,11 @@ import { packArgs, packName } from "../../policies/all";
 import {
     reconcilePolicyConfig,
     type EnforcementLevel,
+    type JsonSchema,
     type PolicyConfigFile,
     type PolicyDescription,
     type PolicySettings,
 } from "./policyConfig";
-import type { JsonSchema } from "./jsonSchema";
 
 /**
  * A resource as the engine knows it when it calls the analyzer: inputs in the engine's wire form (secrets as

@@ -7,7 +7,11 @@ const usage = `usage: npm run check -- [--stack NAME | --stack-file PATH/Pulumi.
 Plans the stack offline (no Pulumi CLI, no credentials) and runs every policy of the lakestream pack on it, through
 @pulumi/policy's own analyzer, with policies/config/<stack>.json (or --policy-config FILE, or the pack's defaults).
 Without --stack or --stack-file, checks every Pulumi.<stack>.yaml of the project and prints a summary.
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad input (unknown stack, invalid config, bad flag).`;
+The report names every policy the config disables or turns advisory relative to the pack's defaults. A mandatory
+policy may be disabled only with a waiver in the policy config: "<policy>": { "enforcementLevel": "disabled",
+"waiver": { "reason": "why, and until when" } }.
+Exit codes: 0 no mandatory violation, 1 a mandatory violation or a mandatory policy disabled without a waiver,
+2 bad input (unknown stack, invalid config or waiver, bad flag).`;
 
 runMain(async () => {
     const flags = parseFlags(

@@ -5,7 +5,13 @@ import { ExitCode, UsageError } from "../shared/cli";
 import { formatPlanText, planToJson, type PlanJson } from "../plan/format";
 import { listStacks, runPlan, stackNameOfFile, type Plan } from "../plan/runPlan";
 import { PolicyAnalyzer, type PackInfo, type PolicyViolation } from "./analyzer";
-import { readPolicyConfigFile, type PolicyConfigFile } from "./policyConfig";
+import {
+    readPolicyConfigFile,
+    unwaivedDisabled,
+    weakenedPolicies,
+    type PolicyConfigFile,
+    type WeakenedPolicy,
+} from "./policyConfig";
 import { budgetEstimate, type BudgetSettings } from "../../policies/stack/monthlyBudget";
 import { biggest } from "../../policies/lib/cost/estimate";
 import { costResourcesOfPlan, priceTableFile, type StackCost } from "../cost/stackCost";
@@ -21,6 +27,8 @@ export interface GateOptions {
     json?: boolean;
     /** Folder with Pulumi.yaml and the stack files. Defaults to this repository's root. */
     projectDir?: string;
+    /** Folder with the per-stack policy configs `<stack>.json`. Defaults to this repository's policies/config. */
+    policyConfigDir?: string;
     /** Where the report goes; defaults to stdout (errors always go to stderr). */
     write?: (text: string) => void;
 }
@@ -36,6 +44,10 @@ export interface StackVerdict {
     /** Which policy config was used: a file path, or "pack defaults". */
     policyConfig: string;
     violations: PolicyViolation[];
+    /** Policies the config disables or turns advisory relative to the pack's defaults: what the gate did not enforce. */
+    weakened: WeakenedPolicy[];
+    /** Mandatory policies disabled without a waiver; any of them fails the gate. */
+    unwaived: string[];
     ok: boolean;
     /** The estimate the budget policy judged (its price table, its config's assumptions) and the budget. */
     cost: StackCost & { maxMonthlyUsd: number; budgetLevel: string };
@@ -46,6 +58,12 @@ export interface StackReport extends PlanJson {
     policyPack: string;
     policyConfig: string;
     violations: { policy: string; enforcementLevel: string; urn: string; message: string }[];
+    /** Policies not checked for this stack, each with its pack default and its waiver (null when there is none). */
+    disabledPolicies: { policy: string; defaultLevel: string; waiver: { reason: string } | null }[];
+    /** Policies whose violations are only reported here, though the pack makes them mandatory. */
+    advisoryPolicies: { policy: string; defaultLevel: string; waiver: { reason: string } | null }[];
+    /** Mandatory policies disabled without a waiver: the gate fails on each. */
+    unwaivedDisabledPolicies: string[];
     ok: boolean;
     cost: StackVerdict["cost"];
 }
@@ -56,11 +74,15 @@ function relative(file: string): string {
 }
 
 /** The policy config of a stack: the file given, else policies/config/<stack>.json, else the pack's defaults. */
-export function policyConfigFor(stack: string, override?: string): { config: PolicyConfigFile; source: string } {
+export function policyConfigFor(
+    stack: string,
+    override?: string,
+    configDir = policyConfigDir,
+): { config: PolicyConfigFile; source: string } {
     if (override !== undefined) {
         return { config: readPolicyConfigFile(override), source: relative(override) };
     }
-    const file = path.join(policyConfigDir, `${stack}.json`);
+    const file = path.join(configDir, `${stack}.json`);
     if (existsSync(file)) {
         return { config: readPolicyConfigFile(file), source: relative(file) };
     }
@@ -73,13 +95,16 @@ export async function checkStack(options: {
     stackFile?: string;
     policyConfig?: string;
     projectDir?: string;
+    policyConfigDir?: string;
 }): Promise<StackVerdict> {
     // Read the policy config before planning, so a bad file is reported without waiting for the plan.
-    const { config, source } = policyConfigFor(options.stack, options.policyConfig);
+    const { config, source } = policyConfigFor(options.stack, options.policyConfig, options.policyConfigDir);
     const analyzer = PolicyAnalyzer.get();
     const pack = await analyzer.info();
     const plan = await runPlan({ stack: options.stack, stackFile: options.stackFile, projectDir: options.projectDir });
     const settings = await analyzer.configure({ stack: plan.stack, project: plan.project }, config, source);
+    const weakened = weakenedPolicies(pack.policies, settings, config, source);
+    const unwaived = unwaivedDisabled(weakened);
     // Planned resources have the analyzer's shape; fields the plan records (protect, parent, provider, dependencies,
     // additionalSecretOutputs) reach the policies as the engine would send them, and what it omits stays absent.
     const violations = await analyzer.analyze(plan.resources);
@@ -91,7 +116,9 @@ export async function checkStack(options: {
         pack,
         policyConfig: source,
         violations,
-        ok: !violations.some((violation) => violation.enforcementLevel === "mandatory"),
+        weakened,
+        unwaived,
+        ok: unwaived.length === 0 && !violations.some((violation) => violation.enforcementLevel === "mandatory"),
         cost: {
             stack: plan.stack,
             location: plan.config["azure-native:location"],
@@ -125,10 +152,36 @@ export function formatPolicyResults(verdict: StackVerdict): string {
             lines.push(`          ${line}`);
         }
     }
+    const why = (entry: WeakenedPolicy) =>
+        entry.waiver
+            ? `waiver: ${entry.waiver.reason}`
+            : entry.level === "disabled"
+              ? "NO WAIVER: fails the gate (a mandatory policy is disabled only with a waiver and its reason)"
+              : "no waiver given";
+    const disabled = verdict.weakened.filter((entry) => entry.level === "disabled");
+    const advisoryPolicies = verdict.weakened.filter((entry) => entry.level === "advisory");
+    if (disabled.length > 0) {
+        lines.push(`    Not checked: disabled by ${verdict.policyConfig}`);
+        for (const entry of disabled) {
+            lines.push(`        - ${entry.policy} (pack default: ${entry.defaultLevel})  ${why(entry)}`);
+        }
+    }
+    if (advisoryPolicies.length > 0) {
+        lines.push(`    Reported but not enforced: advisory in ${verdict.policyConfig}`);
+        for (const entry of advisoryPolicies) {
+            lines.push(`        - ${entry.policy} (pack default: ${entry.defaultLevel})  ${why(entry)}`);
+        }
+    }
+    const weakenedNote =
+        verdict.weakened.length === 0
+            ? ""
+            : ` (${disabled.length} disabled` +
+              (verdict.unwaived.length > 0 ? `, ${verdict.unwaived.length} of them without a waiver` : "") +
+              `, ${advisoryPolicies.length} made advisory)`;
     lines.push(
         "",
         `${verdict.stack}: ${mandatory} mandatory, ${advisory} advisory violation(s) from ` +
-            `${verdict.pack.policies.length} policies: ${verdict.ok ? "passed" : "FAILED"}`,
+            `${verdict.pack.policies.length} policies${weakenedNote}: ${verdict.ok ? "passed" : "FAILED"}`,
         costVerdictLine(verdict),
     );
     return lines.join("\n");
@@ -158,6 +211,13 @@ export function stackReport(verdict: StackVerdict): StackReport {
             urn,
             message,
         })),
+        disabledPolicies: verdict.weakened
+            .filter((entry) => entry.level === "disabled")
+            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
+        advisoryPolicies: verdict.weakened
+            .filter((entry) => entry.level === "advisory")
+            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
+        unwaivedDisabledPolicies: verdict.unwaived,
         ok: verdict.ok,
         cost: verdict.cost,
     };
@@ -207,10 +267,14 @@ async function runAllStacks(options: GateOptions, write: (text: string) => void)
                 write(`${formatPolicyResults(verdict)}\n`);
             }
             const mandatory = verdict.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+            const disabled = verdict.weakened.filter((entry) => entry.level === "disabled").length;
             summary.push(
                 `    ${verdict.ok ? "✅" : "❌"} ${stack.padEnd(12)} ${verdict.plan.resources.length} resources, ` +
-                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory, ` +
-                    `${money(verdict.cost.estimate.totalMonthlyUsd)} a month (config: ${verdict.policyConfig})`,
+                    `${mandatory} mandatory, ${verdict.violations.length - mandatory} advisory` +
+                    (disabled > 0
+                        ? `, ${disabled} policies disabled (${verdict.unwaived.length} without a waiver)`
+                        : "") +
+                    `, ${money(verdict.cost.estimate.totalMonthlyUsd)} a month (config: ${verdict.policyConfig})`,
             );
         } catch (error) {
             if (!(error instanceof UsageError)) {

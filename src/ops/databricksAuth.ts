@@ -72,7 +72,7 @@ export function resolveDatabricksAuth(
 
 /**
  * Returns the workspace base URL (`https://adb-….azuredatabricks.net`, no trailing slash): `DATABRICKS_HOST` if set,
- * otherwise the stack output `workspaceUrl`. A bare host name gets `https://`.
+ * otherwise the stack output `workspaceUrl`. A bare host name gets `https://`; `http://` is refused but for loopback.
  */
 export function resolveWorkspaceHost(
     outputs: Partial<LakestreamStackOutputs>,
@@ -91,8 +91,13 @@ export function resolveWorkspaceHost(
             `${source} is not a URL (got "${raw}"); expected https://adb-<id>.<n>.azuredatabricks.net`,
         );
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new UsageError(`${source} must be an https URL (got "${raw}")`);
+    // The token travels in every request: plain http is refused, except to this machine (a local stand-in).
+    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+        throw new UsageError(
+            `${source} must be an https URL such as https://adb-<id>.<n>.azuredatabricks.net (got "${raw}"); ` +
+                "plain http is allowed only to this machine (127.0.0.1, localhost)",
+        );
     }
     return url.origin;
 }

@@ -78,12 +78,15 @@ export interface DatabricksClientOptions {
     fetch?: Fetch;
     /** Per-request time limit in milliseconds. Defaults to 60000 (a SQL call may wait 30 s on the server). */
     timeoutMs?: number;
+    /** The tool's deadline: when it aborts, every request in flight or to come fails at once. */
+    signal?: AbortSignal;
 }
 
 /** Calls one workspace with one credential; every method is one documented REST call. */
 export class DatabricksClient {
     private readonly fetchImpl: Fetch;
     private readonly timeoutMs: number;
+    private readonly signal: AbortSignal | undefined;
 
     constructor(
         readonly host: string,
@@ -92,6 +95,7 @@ export class DatabricksClient {
     ) {
         this.fetchImpl = options.fetch ?? fetch;
         this.timeoutMs = options.timeoutMs ?? 60_000;
+        this.signal = options.signal;
     }
 
     /** GET /api/2.1/jobs/get */
@@ -183,7 +187,14 @@ export class DatabricksClient {
         for (const [name, value] of Object.entries(query ?? {})) {
             url.searchParams.set(name, value);
         }
+        if (this.signal?.aborted) {
+            throw new DatabricksApiError(`${call}: not sent, the deadline (--timeout) had passed`);
+        }
+        const signal = this.signal
+            ? AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)])
+            : AbortSignal.timeout(this.timeoutMs);
         let response: Response;
+        let text: string;
         try {
             response = await this.fetchImpl(url, {
                 method,
@@ -193,14 +204,21 @@ export class DatabricksClient {
                     ...(body === undefined ? {} : { "Content-Type": "application/json" }),
                 },
                 body: body === undefined ? undefined : JSON.stringify(body),
-                signal: AbortSignal.timeout(this.timeoutMs),
+                signal,
             });
+            // The body is read under the same signal: a server that sends headers and then stalls is caught too.
+            text = await response.text();
         } catch (error) {
+            if (this.signal?.aborted) {
+                throw new DatabricksApiError(`${call}: ${this.host} did not answer before the deadline (--timeout)`);
+            }
+            if (signal.aborted) {
+                throw new DatabricksApiError(`${call}: ${this.host} did not answer within ${this.timeoutMs / 1000} s`);
+            }
             const cause = (error as { cause?: { code?: string; message?: string } }).cause;
             const detail = cause?.code ?? cause?.message ?? (error as Error).message;
             throw new DatabricksApiError(`${call}: cannot reach ${this.host} (${detail})`);
         }
-        const text = await response.text();
         if (!response.ok) {
             throw this.apiError(call, response.status, text);
         }

@@ -1,5 +1,6 @@
 // Reads where each Event Hubs partition stands (last enqueued event), through the Listen connection string.
 import { EventHubConsumerClient } from "@azure/event-hubs";
+import { closeWithin } from "../shared/deadline";
 
 export interface PartitionState {
     partitionId: string;
@@ -25,7 +26,7 @@ export interface EventHubsReader {
  * group can ask, so the default group is used and no receiver is opened: the status never competes with the job
  * for Basic tier's single consumer group.
  */
-export function connectionStringReader(listenConnectionString: string): EventHubsReader {
+export function connectionStringReader(listenConnectionString: string, signal?: AbortSignal): EventHubsReader {
     return {
         async read() {
             const client = new EventHubConsumerClient(
@@ -35,14 +36,16 @@ export function connectionStringReader(listenConnectionString: string): EventHub
                 { retryOptions: { maxRetries: 1, retryDelayInMs: 500, timeoutInMs: 15_000 } },
             );
             try {
-                const hub = await client.getEventHubProperties().catch((error: unknown) => {
+                const hub = await client.getEventHubProperties({ abortSignal: signal }).catch((error: unknown) => {
                     throw describeFailure(error, listenConnectionString);
                 });
                 const partitions = await Promise.all(
                     hub.partitionIds.map(async (partitionId): Promise<PartitionState> => {
-                        const properties = await client.getPartitionProperties(partitionId).catch((error: unknown) => {
-                            throw describeFailure(error, listenConnectionString);
-                        });
+                        const properties = await client
+                            .getPartitionProperties(partitionId, { abortSignal: signal })
+                            .catch((error: unknown) => {
+                                throw describeFailure(error, listenConnectionString);
+                            });
                         return {
                             partitionId,
                             isEmpty: properties.isEmpty,
@@ -55,7 +58,8 @@ export function connectionStringReader(listenConnectionString: string): EventHub
                 );
                 return { eventHubName: hub.name, partitions };
             } finally {
-                await client.close();
+                // A namespace that stopped answering may not answer the close either.
+                await closeWithin(() => client.close(), signal?.aborted ? 500 : 2000);
             }
         },
     };

@@ -79,6 +79,8 @@ export interface StatusReport {
     eventHubs: Part<EventHubsState>;
     gold: Part<GoldStatus>;
     lag: Part<LagStatus>;
+    /** Parts still waiting for an answer when the deadline passed (the tool then exits 3). */
+    timedOut: string[];
 }
 
 export type StatusDatabricks = Pick<
@@ -100,6 +102,10 @@ export interface StatusInputs {
     statementPollMs?: number;
     /** Polls before giving up on a statement (a cold warehouse can take minutes). Defaults to 45. */
     statementMaxPolls?: number;
+    /** The tool's deadline: a part still reading when it aborts is reported as not answering in time. */
+    signal?: AbortSignal;
+    /** Called while a long wait lasts (a cold SQL warehouse), e.g. `SQL warehouse 7b0c is RUNNING (poll 3)`. */
+    onProgress?: (message: string) => void;
 }
 
 // Gold columns as the gold notebook writes them: one row per (location, 5-minute window).
@@ -107,12 +113,32 @@ const goldColumns = { location: "location", windowStart: "start", windowEnd: "en
 
 const failedResults = new Set(["FAILED", "TIMEDOUT", "INTERNAL_ERROR", "UPSTREAM_FAILED"]);
 
-async function part<T>(read: () => Promise<T>): Promise<Part<T>> {
-    try {
-        return { data: await read(), error: null };
-    } catch (error) {
-        return { data: null, error: error instanceof Error ? error.message : String(error) };
+const deadlineMessage = "no answer before the deadline (--timeout)";
+
+/** Reads one part; when `signal` aborts first, the part's error says so and the read is abandoned. */
+async function part<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<Part<T>> {
+    const reading = (async () => {
+        try {
+            return { data: await read(), error: null };
+        } catch (error) {
+            return { data: null, error: error instanceof Error ? error.message : String(error) };
+        }
+    })();
+    if (!signal) {
+        return reading;
     }
+    if (signal.aborted) {
+        return { data: null, error: deadlineMessage };
+    }
+    let onAbort: (() => void) | undefined;
+    const timedOut = new Promise<Part<T>>((resolve) => {
+        onAbort = () => resolve({ data: null, error: deadlineMessage });
+        signal.addEventListener("abort", onAbort, { once: true });
+    });
+    const result = await Promise.race([reading, timedOut]);
+    signal.removeEventListener("abort", onAbort!);
+    // A read that failed because the deadline aborted its call is a timeout too, whatever its own message says.
+    return result.error !== null && signal.aborted ? { data: null, error: deadlineMessage } : result;
 }
 
 function client(inputs: StatusInputs): StatusDatabricks {
@@ -198,7 +224,10 @@ async function runStatement(inputs: StatusInputs, warehouseId: string, statement
     let response = await databricks.executeStatement(warehouseId, statement, "30s");
     const pollMs = inputs.statementPollMs ?? 2000;
     const maxPolls = inputs.statementMaxPolls ?? 45;
-    for (let poll = 0; poll < maxPolls && isPending(response); poll++) {
+    for (let poll = 0; poll < maxPolls && isPending(response) && !inputs.signal?.aborted; poll++) {
+        inputs.onProgress?.(
+            `SQL warehouse ${warehouseId}: the gold query is ${response.status?.state} (poll ${poll + 1} of ${maxPolls})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, pollMs));
         response = await databricks.getStatement(response.statement_id);
     }
@@ -344,21 +373,25 @@ function judge(report: Omit<StatusReport, "verdict">, maxLagSeconds: number): { 
 
 /** Reads every part of the status at once; a part that fails carries its error and the others are still read. */
 export async function collectStatus(inputs: StatusInputs): Promise<StatusReport> {
+    const signal = inputs.signal;
     const [job, cluster, eventHubs, gold] = await Promise.all([
-        part(() => readJob(inputs)),
-        part(() => readCluster(inputs)),
+        part(() => readJob(inputs), signal),
+        part(() => readCluster(inputs), signal),
         part(async () => {
             if (inputs.eventHubs instanceof Error) {
                 throw inputs.eventHubs;
             }
             return inputs.eventHubs.read();
-        }),
-        part(() => readGold(inputs)),
+        }, signal),
+        part(() => readGold(inputs), signal),
     ]);
     if (cluster.data) {
         cluster.data.autoTermination = describeAutoTermination(cluster.data, job.data);
     }
     const lag = await part(async () => computeLag(eventHubs, gold));
+    const timedOut = Object.entries({ job, cluster, eventHubs, gold })
+        .filter(([, read]) => read.error === deadlineMessage)
+        .map(([name]) => name);
     const partial = {
         stack: inputs.stack,
         checkedAt: inputs.now.toISOString(),
@@ -368,6 +401,7 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
         eventHubs,
         gold,
         lag,
+        timedOut,
     };
     return { ...partial, verdict: judge(partial, inputs.maxLagSeconds ?? 900) };
 }

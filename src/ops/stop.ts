@@ -27,6 +27,16 @@ export interface StopReport {
     errors: string[];
     /** Things a stop does not change but the user should know, e.g. a schedule that will start the job again. */
     notes: string[];
+    /** Steps not started because the deadline had passed, e.g. `terminate cluster 0101-x`. */
+    notAttempted: string[];
+}
+
+export interface StopOptions {
+    dryRun: boolean;
+    /** The tool's deadline: once it aborts, no further step starts and each is listed in notAttempted. */
+    signal?: AbortSignal;
+    /** Called as each step starts, e.g. `reading job 42`, so a slow workspace shows where it is. */
+    onStep?: (step: string) => void;
 }
 
 // A cluster in these states is stopped or on its way there; clusters/delete would change nothing.
@@ -42,12 +52,24 @@ export async function stopPipeline(
         "getJob" | "listActiveRuns" | "cancelRun" | "updateJob" | "getCluster" | "terminateCluster"
     >,
     target: StopTarget,
-    { dryRun }: { dryRun: boolean },
+    { dryRun, signal, onStep }: StopOptions,
 ): Promise<StopReport> {
-    const report: StopReport = { dryRun, actions: [], alreadyStopped: [], errors: [], notes: [] };
+    const report: StopReport = { dryRun, actions: [], alreadyStopped: [], errors: [], notes: [], notAttempted: [] };
+    /** False (and the step listed as not attempted) once the deadline has passed. */
+    const starting = (step: string): boolean => {
+        if (signal?.aborted) {
+            report.notAttempted.push(step);
+            return false;
+        }
+        onStep?.(step);
+        return true;
+    };
     const act = async (kind: StopActionKind, subject: string, change: () => Promise<void>) => {
         if (dryRun) {
             report.actions.push({ kind, subject, outcome: "planned" });
+            return;
+        }
+        if (!starting(`${verbs[kind].planned.replace(/^would /, "")} ${subject}`)) {
             return;
         }
         try {
@@ -59,10 +81,12 @@ export async function stopPipeline(
     };
 
     let job: Job | undefined;
-    try {
-        job = await client.getJob(target.jobId);
-    } catch (error) {
-        report.errors.push(`job ${target.jobId}: ${(error as Error).message}`);
+    if (starting(`read job ${target.jobId}`)) {
+        try {
+            job = await client.getJob(target.jobId);
+        } catch (error) {
+            report.errors.push(`job ${target.jobId}: ${(error as Error).message}`);
+        }
     }
     const jobName = job?.settings?.name ? ` "${job.settings.name}"` : "";
 
@@ -99,10 +123,12 @@ export async function stopPipeline(
     }
 
     let runs: Run[] | undefined;
-    try {
-        runs = await client.listActiveRuns(target.jobId);
-    } catch (error) {
-        report.errors.push(`active runs of job ${target.jobId}: ${(error as Error).message}`);
+    if (starting(`list the active runs of job ${target.jobId}`)) {
+        try {
+            runs = await client.listActiveRuns(target.jobId);
+        } catch (error) {
+            report.errors.push(`active runs of job ${target.jobId}: ${(error as Error).message}`);
+        }
     }
     if (runs !== undefined && runs.length === 0) {
         report.alreadyStopped.push(`job ${target.jobId}${jobName} has no active run`);
@@ -118,6 +144,9 @@ export async function stopPipeline(
         );
     }
 
+    if (!starting(`read cluster ${target.clusterId}`)) {
+        return report;
+    }
     try {
         const cluster = await client.getCluster(target.clusterId);
         const state = cluster.state ?? "UNKNOWN";
@@ -135,9 +164,13 @@ export async function stopPipeline(
     return report;
 }
 
-/** True when the stop could not do or check everything; the tool then exits 1. */
+/** True when the stop could not do or check everything; the tool then exits 1 (3 when the deadline passed). */
 export function stopFailed(report: StopReport): boolean {
-    return report.errors.length > 0 || report.actions.some((action) => action.outcome === "failed");
+    return (
+        report.errors.length > 0 ||
+        report.notAttempted.length > 0 ||
+        report.actions.some((action) => action.outcome === "failed")
+    );
 }
 
 const verbs: Record<StopActionKind, { done: string; planned: string; failed: string }> = {
@@ -164,10 +197,13 @@ export function formatStopReport(report: StopReport, stackLabel: string, host: s
     for (const error of report.errors) {
         lines.push(`  could not check ${error}`);
     }
-    if (report.actions.length === 0 && report.errors.length === 0) {
+    if (report.actions.length === 0 && report.errors.length === 0 && report.notAttempted.length === 0) {
         lines.push(`  nothing to stop: ${report.alreadyStopped.join("; ")}`);
     } else if (report.alreadyStopped.length > 0) {
         lines.push(`  already stopped: ${report.alreadyStopped.join("; ")}`);
+    }
+    for (const step of report.notAttempted) {
+        lines.push(`  not attempted (deadline passed): ${step}`);
     }
     for (const note of report.notes) {
         lines.push(`  note: ${note}`);

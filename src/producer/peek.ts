@@ -6,6 +6,7 @@ import {
     type ReceivedEventData,
     type Subscription,
 } from "@azure/event-hubs";
+import { closeWithin } from "../shared/deadline";
 
 export interface PeekedEvent {
     partition: string;
@@ -28,12 +29,15 @@ export interface PeekOptions {
     onEvent?: (event: PeekedEvent) => void;
     /** Called once every partition's receiver has been asked to start (for tests that then add events). */
     onSubscribed?: () => void;
+    /** Ends the peek at once (the tool's deadline): the result then says how far it got, stoppedBy "deadline". */
+    abortSignal?: AbortSignal;
 }
 
 export interface PeekResult {
     events: PeekedEvent[];
+    /** The hub's partitions; empty when the deadline passed before the namespace named them. */
     partitionIds: string[];
-    stoppedBy: "count" | "idle";
+    stoppedBy: "count" | "idle" | "deadline";
 }
 
 /** Basic tier has exactly one consumer group, the implicit $Default. */
@@ -70,24 +74,43 @@ export async function peekEvents(options: PeekOptions): Promise<PeekResult> {
     });
     const events: PeekedEvent[] = [];
     const subscriptions: Subscription[] = [];
+    const abortSignal = options.abortSignal;
     try {
-        const partitionIds = await client.getPartitionIds();
-        const stoppedBy = await new Promise<"count" | "idle">((resolve, reject) => {
+        let partitionIds: string[];
+        try {
+            partitionIds = await client.getPartitionIds({ abortSignal });
+        } catch (error) {
+            if (abortSignal?.aborted) {
+                return { events, partitionIds: [], stoppedBy: "deadline" };
+            }
+            throw error;
+        }
+        const stoppedBy = await new Promise<PeekResult["stoppedBy"]>((resolve, reject) => {
             let lastActivity = Date.now();
             const timer = setInterval(() => {
                 if (Date.now() - lastActivity >= options.idleTimeoutMs) {
-                    clearInterval(timer);
-                    resolve("idle");
+                    finish("idle");
                 }
             }, 100);
-            const finish = (outcome: "count" | Error): void => {
+            const onAbort = () => finish("deadline");
+            abortSignal?.addEventListener("abort", onAbort, { once: true });
+            if (abortSignal?.aborted) {
+                onAbort();
+            }
+            let finished = false;
+            function finish(outcome: PeekResult["stoppedBy"] | Error): void {
+                if (finished) {
+                    return;
+                }
+                finished = true;
                 clearInterval(timer);
+                abortSignal?.removeEventListener("abort", onAbort);
                 if (outcome instanceof Error) {
                     reject(outcome);
                 } else {
                     resolve(outcome);
                 }
-            };
+            }
             for (const partitionId of partitionIds) {
                 subscriptions.push(
                     client.subscribe(
@@ -127,7 +150,9 @@ export async function peekEvents(options: PeekOptions): Promise<PeekResult> {
         });
         return { events, partitionIds, stoppedBy };
     } finally {
-        await Promise.all(subscriptions.map((subscription) => subscription.close().catch(() => undefined)));
-        await client.close().catch(() => undefined);
+        // A namespace that stopped answering may not answer the closes either: wait for them only briefly.
+        const graceMs = abortSignal?.aborted ? 500 : 2000;
+        await closeWithin(() => Promise.all(subscriptions.map((subscription) => subscription.close())), graceMs);
+        await closeWithin(() => client.close(), graceMs);
     }
 }

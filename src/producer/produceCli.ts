@@ -3,6 +3,7 @@ import { randomInt } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { ExitCode, UsageError, numberFlag, parseFlags, runMain } from "../shared/cli";
+import { Deadline, closeWithin, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import type { CommandRunner } from "../shared/stackOutputs";
 import { ConnectorLineBuilder } from "./connectorLines";
 import { redact, resolveConnectionString, sendConnectionStringEnv } from "./connection";
@@ -36,6 +37,8 @@ Load:
 Sending:
   --concurrency N            sends in flight at once, 1..64 (default 4)
   --max-retries N            re-sends of a batch after a retryable error, 0..20 (default 5)
+${timeoutUsage(29)}; events not confirmed
+                             by then count as failed (a --duration or --count at --rate must fit in it)
 
 Output:
   --out FILE                 write the events as connector rows (docs/interfaces.md), one JSON object per line,
@@ -44,8 +47,8 @@ Output:
   --json                     print the final report as JSON
   --help                     show this help
 
-Exit codes: 0 every event sent (or written), 1 some event was not sent, 2 bad flags or connection string.
-Key material is never printed.`;
+Exit codes: 0 every event sent (or written), 1 some event was not sent, 2 bad flags or connection string,
+3 the --timeout passed (the report says what was sent until then). Key material is never printed.`;
 
 const flagSpec = {
     stack: { type: "string" },
@@ -59,6 +62,7 @@ const flagSpec = {
     "start-time": { type: "string" },
     concurrency: { type: "string" },
     "max-retries": { type: "string" },
+    timeout: { type: "string" },
     out: { type: "string" },
     partitions: { type: "string" },
     json: { type: "boolean" },
@@ -79,6 +83,8 @@ export interface ProduceSettings {
     startTime?: Date;
     concurrency: number;
     maxRetries: number;
+    /** Total deadline of a send, in seconds. */
+    timeoutSeconds: number;
     out?: string;
     partitions: number;
     json: boolean;
@@ -119,6 +125,9 @@ export function parseProduceFlags(argv: string[]): ProduceSettings | "help" {
     if (flags.out !== undefined && flags.out.trim() === "") {
         throw new UsageError("--out needs a file path");
     }
+    if (flags.out !== undefined && flags.timeout !== undefined) {
+        throw new UsageError("--timeout bounds sending to a hub; --out writes a file and needs none");
+    }
     if (flags.out === undefined && flags.partitions !== undefined) {
         throw new UsageError("--partitions only applies with --out (a real hub has its own partition count)");
     }
@@ -141,6 +150,16 @@ export function parseProduceFlags(argv: string[]): ProduceSettings | "help" {
         numberFlag("count", flags.count, { min: 1, max: 10_000_000, integer: true }) ??
         (durationSeconds === undefined ? 100 : undefined);
     const seedFlag = numberFlag("seed", flags.seed, { min: 0, max: 4294967295, integer: true });
+    const timeoutSeconds = timeoutFlag(flags.timeout);
+    // A run planned to outlast the deadline would be cut short by design: say so now instead of after the timeout.
+    const plannedSeconds = durationSeconds ?? (Number.isFinite(rate) && count !== undefined ? count / rate : 0);
+    if (flags.out === undefined && plannedSeconds > timeoutSeconds) {
+        throw new UsageError(
+            `this run is planned to last ${Math.ceil(plannedSeconds)} s (` +
+                (durationSeconds !== undefined ? `--duration` : `--count ${count} at --rate ${rate}`) +
+                `), longer than --timeout ${timeoutSeconds}: give --timeout ${Math.ceil(plannedSeconds) + 60} or more`,
+        );
+    }
     let startTime: Date | undefined;
     if (flags["start-time"] !== undefined) {
         const raw = flags["start-time"];
@@ -162,6 +181,7 @@ export function parseProduceFlags(argv: string[]): ProduceSettings | "help" {
         startTime,
         concurrency: numberFlag("concurrency", flags.concurrency, { min: 1, max: 64, integer: true }) ?? 4,
         maxRetries: numberFlag("max-retries", flags["max-retries"], { min: 0, max: 20, integer: true }) ?? 5,
+        timeoutSeconds,
         out: flags.out,
         partitions: numberFlag("partitions", flags.partitions, { min: 1, max: 32, integer: true }) ?? 2,
         json: flags.json ?? false,
@@ -264,9 +284,19 @@ export async function produce(argv: string[], io: ProduceIo): Promise<number> {
         io.env,
         io.runCommand,
     );
+    const endpoint = `${target.endpoint.replace(/\/?$/, "/")}${target.eventHubName}`;
     io.stderr.write(`sending to event hub "${target.eventHubName}" at ${target.host} as "${target.keyName}"\n`);
+    const deadline = new Deadline(settings.timeoutSeconds);
     const producer = new EventHubProducerClient(connectionString, { retryOptions: { ...producerRetryOptions } });
     const reporter = createProgressReporter(io.stderr);
+    let sent = 0;
+    let generated = 0;
+    // The progress reporter stays quiet until something is sent; this says what the tool is waiting for meanwhile.
+    const stopHeartbeat = heartbeat(
+        io.stderr,
+        deadline,
+        () => `${endpoint} (${sent} of ${settings.count ?? generated} events sent)`,
+    );
     let report: SendReport;
     try {
         const generator = generatorFor(settings);
@@ -280,19 +310,42 @@ export async function produce(argv: string[], io: ProduceIo): Promise<number> {
             maxRetries: settings.maxRetries,
             retryDelayMs: io.retryDelayMs,
             signal: io.signal,
-            onProgress: (progress) => reporter.update(progress),
+            abortSignal: deadline.signal,
+            abortMessage: `not confirmed by the hub before the --timeout of ${settings.timeoutSeconds} s`,
+            onProgress: (progress) => {
+                sent = progress.sent;
+                generated = progress.generated;
+                reporter.update(progress);
+            },
         });
     } catch (error) {
         throw new Error(redact((error as Error).message));
     } finally {
+        stopHeartbeat();
         reporter.stop();
-        await producer.close().catch(() => undefined);
+        deadline.dispose();
+        // A namespace that never answered may never answer the close either.
+        await closeWithin(() => producer.close(), deadline.expired ? 500 : 2000);
     }
+    const timedOut = deadline.expired;
     io.stdout.write(
         settings.json
-            ? JSON.stringify({ ...report, askedRate: Number.isFinite(settings.rate) ? settings.rate : "max" }) + "\n"
+            ? JSON.stringify({
+                  ...report,
+                  askedRate: Number.isFinite(settings.rate) ? settings.rate : "max",
+                  timedOut,
+              }) + "\n"
             : formatReport(report, settings.rate),
     );
+    if (timedOut) {
+        throw deadline.error(
+            `${endpoint} did not confirm every send in time`,
+            `${report.sent} of ${settings.count ?? report.generated} events sent, ${report.failed} not confirmed` +
+                (settings.count !== undefined && report.generated < settings.count
+                    ? `, ${settings.count - report.generated} not generated`
+                    : ""),
+        );
+    }
     return report.failed > 0 ? ExitCode.failed : ExitCode.ok;
 }
 

@@ -41,6 +41,13 @@ export interface SendOptions {
     maxBatchBytes?: number;
     /** Stops generating new events (those generated are still sent). */
     signal?: AbortSignal;
+    /**
+     * Ends the run at once (the tool's deadline): generating stops, calls in flight are abandoned, nothing is retried,
+     * and every event generated but not confirmed by the hub is counted as failed with `abortMessage`.
+     */
+    abortSignal?: AbortSignal;
+    /** Why an event was not sent when abortSignal fired. Defaults to "not sent: the run was aborted". */
+    abortMessage?: string;
     /** Called about every 250 ms and at the end with the running totals. */
     onProgress?: (progress: SendProgress) => void;
     /** Clock, for tests. Defaults to performance.now. */
@@ -157,9 +164,12 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
         });
     };
 
+    const abortSignal = options.abortSignal;
+    const aborted = (): boolean => abortSignal?.aborted === true;
     const fail = (events: number, error: unknown): void => {
         report.failed += events;
-        const message = describeError(error);
+        // After an abort, every failure is the abort's (the SDK's own AbortError says only "operation was aborted").
+        const message = aborted() ? (options.abortMessage ?? "not sent: the run was aborted") : describeError(error);
         errors.set(message, (errors.get(message) ?? 0) + events);
     };
 
@@ -186,7 +196,11 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
                 let batch: EventDataBatch;
                 try {
                     batch = await withRetries(() =>
-                        producer.createBatch({ partitionKey: location, maxSizeInBytes: options.maxBatchBytes }),
+                        producer.createBatch({
+                            partitionKey: location,
+                            maxSizeInBytes: options.maxBatchBytes,
+                            abortSignal,
+                        }),
                     );
                 } catch (error) {
                     // Not even a link to the hub (after retries): the rest of this group and the run cannot be sent.
@@ -212,12 +226,15 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
             try {
                 return await operation();
             } catch (error) {
-                if (!isRetryable(error) || attempt >= maxRetries) {
+                if (!isRetryable(error) || attempt >= maxRetries || aborted()) {
                     throw error;
                 }
                 onRetry?.(attempt + 1);
                 const backoff = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** attempt);
-                await sleep(backoff * (0.5 + Math.random() * 0.5));
+                await sleep(backoff * (0.5 + Math.random() * 0.5), abortSignal);
+                if (aborted()) {
+                    throw error;
+                }
             }
         }
     };
@@ -226,7 +243,7 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
         let counted = false;
         try {
             await withRetries(
-                () => producer.sendBatch(pending.batch),
+                () => producer.sendBatch(pending.batch, { abortSignal }),
                 () => {
                     report.retryAttempts += 1;
                     if (!counted) {
@@ -239,7 +256,7 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
             report.batches += 1;
         } catch (error) {
             fail(pending.events.length, error);
-            fatal ||= !isRetryable(error);
+            fatal ||= !isRetryable(error) || aborted();
         }
     };
 
@@ -264,7 +281,7 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
                   : report.generated + unlimitedChunk;
             const due = Math.min(countLimit, scheduled);
             const events: GeneratedEvent[] = [];
-            while (report.generated < due && !options.signal?.aborted && !fatal) {
+            while (report.generated < due && !options.signal?.aborted && !aborted() && !fatal) {
                 const event = options.next();
                 report.generated += 1;
                 if (event.malformed) {
@@ -276,8 +293,17 @@ export async function sendEvents(options: SendOptions): Promise<SendReport> {
                 await enqueue(events);
             }
         }
-        if (generating && (options.signal?.aborted || fatal || durationOver || report.generated >= countLimit)) {
+        if (
+            generating &&
+            (options.signal?.aborted || aborted() || fatal || durationOver || report.generated >= countLimit)
+        ) {
             generating = false;
+        }
+        if (aborted()) {
+            // Queued batches were never sent: count them failed now rather than start sends bound to fail.
+            for (const pending of queue.splice(0)) {
+                fail(pending.events.length, undefined);
+            }
         }
         dispatch();
         if (now() - lastProgress >= 250) {

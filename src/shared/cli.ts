@@ -1,8 +1,11 @@
 // Command-line plumbing shared by every lakestream tool: argument parsing, exit codes and error reporting.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-/** Exit codes used by every tool: 0 ok, 1 the check or the work failed, 2 bad input (flags, files, config). */
-export const ExitCode = { ok: 0, failed: 1, badInput: 2 } as const;
+/**
+ * Exit codes used by every tool: 0 ok, 1 the check or the work failed, 2 bad input (flags, files, config), 3 a network
+ * tool's --timeout passed before the work was done.
+ */
+export const ExitCode = { ok: 0, failed: 1, badInput: 2, timedOut: 3 } as const;
 
 /** An error caused by what the user gave us (a flag, a file, a config value); the tools exit 2 on it. */
 export class UsageError extends Error {
@@ -49,23 +52,29 @@ export function numberFlag(
     return value;
 }
 
+/** How long a finished tool waits for open connections to close before it exits anyway. */
+const exitGraceMs = 3000;
+
 /**
  * Runs a tool's main function and turns its outcome into an exit code: a UsageError prints its message and
- * exits 2; any other error prints and exits 1; otherwise the returned code is used.
+ * exits 2; a DeadlineExceeded (an error named so) exits 3; any other error prints and exits 1; otherwise the
+ * returned code is used. A connection that never answered can keep Node's event loop alive after the tool is done:
+ * the process then exits anyway after a short grace.
  */
 export function runMain(main: () => Promise<number>): void {
-    main().then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (error: unknown) => {
-            if (error instanceof UsageError) {
-                console.error(`error: ${error.message}`);
-                process.exitCode = ExitCode.badInput;
-            } else {
-                console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-                process.exitCode = ExitCode.failed;
-            }
-        },
-    );
+    const finish = (code: number): void => {
+        process.exitCode = code;
+        // After a timeout, the connections left are the ones that stopped answering: no point waiting for them.
+        setTimeout(() => process.exit(code), code === ExitCode.timedOut ? 500 : exitGraceMs).unref();
+    };
+    main().then(finish, (error: unknown) => {
+        console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+        if (error instanceof UsageError) {
+            finish(ExitCode.badInput);
+        } else if (error instanceof Error && error.name === "DeadlineExceeded") {
+            finish(ExitCode.timedOut);
+        } else {
+            finish(ExitCode.failed);
+        }
+    });
 }

@@ -71,7 +71,7 @@ describe("cost: lakestream:cost assumptions", () => {
 
     it("refuses an unknown assumption, listing the known ones, and a value that is not an object", () => {
         assert.deepEqual(problems({ eventsPerSec: 5 }), [
-            "lakestream:cost.eventsPerSec is not a known setting (allowed: eventsPerSecond, eventBytes, queryHoursPerDay, runMinutes, manualRunsPerDay, retentionDays)",
+            "lakestream:cost.eventsPerSec is not a known setting; did you mean lakestream:cost.eventsPerSecond? (allowed: eventsPerSecond, eventBytes, queryHoursPerDay, runMinutes, manualRunsPerDay, retentionDays)",
         ]);
         assert.deepEqual(problems(7), ["lakestream:cost must be an object (got 7)"]);
     });

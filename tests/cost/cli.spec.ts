@@ -101,7 +101,10 @@ describe("npm run cost", function () {
                 .replace("workers: 0", "workers: 2");
             fs.writeFileSync(path.join(base, "Pulumi.dev.yaml"), withoutCost);
             const project = fs.readFileSync(path.join(base, "Pulumi.yaml"), "utf8");
-            fs.writeFileSync(path.join(base, "Pulumi.yaml"), project.replace(/\n {4}lakestream:cost:\n.*\n/, "\n"));
+            fs.writeFileSync(
+                path.join(base, "Pulumi.yaml"),
+                project.replace(/\n {4}lakestream:cost:\n(?: {8}.*\n)*/, "\n"),
+            );
         });
         after(() => fs.rmSync(base, { recursive: true, force: true }));
 

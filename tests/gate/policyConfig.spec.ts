@@ -3,7 +3,12 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { PolicyAnalyzer } from "../../src/gate/analyzer";
 import { policyConfigFor } from "../../src/gate/gate";
-import { parsePolicyConfig, readPolicyConfigFile, reconcilePolicyConfig } from "../../src/gate/policyConfig";
+import {
+    parsePolicyConfig,
+    readPolicyConfigFile,
+    reconcilePolicyConfig,
+    type PolicyDescription,
+} from "../../src/gate/policyConfig";
 import { UsageError } from "../../src/shared/cli";
 
 const configDir = path.join(__dirname, "..", "..", "policies", "config");
@@ -84,5 +89,41 @@ describe("policy config", () => {
         );
         assert.throws(() => parsePolicyConfig("{not json", "x.json"), /policy config x.json is not valid JSON/);
         assert.throws(() => readPolicyConfigFile("/nonexistent/policy.json"), /cannot read policy config/);
+    });
+
+    describe("validation with a full JSON Schema validator", () => {
+        const policy = (properties: Record<string, unknown>): PolicyDescription => ({
+            name: "test-policy",
+            enforcementLevel: "mandatory",
+            configSchema: { properties: properties as Record<string, Record<string, unknown>>, required: [] },
+        });
+
+        it("enforces keywords beyond the old hand-written subset: pattern, uniqueItems, exclusiveMaximum", () => {
+            const described = policy({
+                prefix: { type: "string", pattern: "^[a-z]+$" },
+                tiers: { type: "array", items: { type: "string" }, uniqueItems: true },
+                ratio: { type: "number", exclusiveMaximum: 1 },
+            });
+            const given = parsePolicyConfig(
+                JSON.stringify({ "test-policy": { prefix: "Has Spaces", tiers: ["Basic", "Basic"], ratio: 1 } }),
+                "x.json",
+            );
+            assert.throws(
+                () => reconcilePolicyConfig([described], given, "x.json"),
+                (error: Error) =>
+                    error instanceof UsageError &&
+                    /test-policy\.prefix must match pattern "\^\[a-z\]\+\$" \(got "Has Spaces"\)/.test(error.message) &&
+                    /test-policy\.tiers must NOT have duplicate items/.test(error.message) &&
+                    /test-policy\.ratio must be less than 1 \(got 1\)/.test(error.message),
+            );
+        });
+
+        it("refuses a policy schema with a keyword the validator does not know, instead of ignoring it", () => {
+            const described = policy({ maxWorkers: { type: "integer", maximun: 4 } });
+            assert.throws(
+                () => reconcilePolicyConfig([described], {}, "x.json"),
+                /the config schema of policy test-policy is not a valid JSON Schema: strict mode: unknown keyword: "maximun"/,
+            );
+        });
     });
 });

@@ -78,6 +78,27 @@ describe("Databricks credential and host", () => {
         );
     });
 
+    it("refuses a plain http workspace URL, which would send the token in clear, but for this machine", () => {
+        for (const [source, outputs, env] of [
+            ["DATABRICKS_HOST", {}, { DATABRICKS_HOST: "http://adb-1.1.azuredatabricks.net" }],
+            ['output "workspaceUrl"', { workspaceUrl: "http://adb-1.1.azuredatabricks.net" }, {}],
+        ] as const) {
+            assert.throws(
+                () => resolveWorkspaceHost(outputs, "dev", env),
+                (error: unknown) =>
+                    error instanceof UsageError &&
+                    error.message.includes(`${source}`) &&
+                    /must be an https URL .*\(got "http:\/\/adb-1\.1\.azuredatabricks\.net"\); plain http is allowed only to this machine/.test(
+                        error.message,
+                    ),
+            );
+        }
+        assert.equal(
+            resolveWorkspaceHost({ workspaceUrl: "http://127.0.0.1:8443" }, "dev", {}),
+            "http://127.0.0.1:8443",
+        );
+    });
+
     it("redacts known secrets, shared access keys and bearer tokens", () => {
         const text =
             "failed with Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=abc+/=123;" +

@@ -127,7 +127,10 @@ describe("status command line", () => {
         const result = await runCli("status", ["--stack", "dev", "--verbose"]);
         assert.equal(result.code, 2);
         assert.match(result.stderr, /--verbose/);
-        assert.match(result.stderr, /allowed flags: --stack, --outputs-file, --json, --max-lag-minutes, --help/);
+        assert.match(
+            result.stderr,
+            /allowed flags: --stack, --outputs-file, --json, --max-lag-minutes, --timeout, --help/,
+        );
     });
 
     it("rejects an outputs file that is not JSON with exit 2", async () => {

@@ -110,7 +110,7 @@ describe("stop command line", () => {
             const result = await runCli("stop", ["--stack", "dev", "--force"]);
             assert.equal(result.code, 2);
             assert.match(result.stderr, /--force/);
-            assert.match(result.stderr, /allowed flags: --stack, --outputs-file, --dry-run, --help/);
+            assert.match(result.stderr, /allowed flags: --stack, --outputs-file, --dry-run, --timeout, --help/);
         });
 
         it("neither --stack nor --outputs-file", async () => {

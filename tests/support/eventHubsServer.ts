@@ -146,6 +146,7 @@ export class FakeEventHubsServer {
     private server: Server | undefined;
     private roundRobin = 0;
     private listeningPort = 0;
+    private publicPort: number | undefined;
 
     constructor(options: FakeEventHubsServerOptions = {}) {
         this.hubName = options.hubName ?? "weather";
@@ -215,7 +216,7 @@ export class FakeEventHubsServer {
     connectionString(ruleName = "send", key?: string): string {
         const rule = this.rule(ruleName);
         return (
-            `Endpoint=sb://127.0.0.1:${this.port}/;SharedAccessKeyName=${rule.name};` +
+            `Endpoint=sb://127.0.0.1:${this.publicPort ?? this.port}/;SharedAccessKeyName=${rule.name};` +
             `SharedAccessKey=${key ?? rule.key};EntityPath=${this.hubName};UseDevelopmentEmulator=true`
         );
     }
@@ -276,8 +277,16 @@ export class FakeEventHubsServer {
         return rule;
     }
 
+    /**
+     * Makes the namespace known to its clients by another port (a proxy in front of it): tokens are checked against
+     * the endpoint the client dialled, as the service checks them against its public host name.
+     */
+    reachedThrough(port: number): void {
+        this.publicPort = port;
+    }
+
     private endpointPrefix(): string {
-        return `sb://127.0.0.1:${this.port}/`;
+        return `sb://127.0.0.1:${this.publicPort ?? this.port}/`;
     }
 
     private forgetConnection(connection: Connection | undefined): void {

@@ -49,6 +49,11 @@ const activeLifeCycleStates = new Set(["QUEUED", "PENDING", "RUNNING", "TERMINAT
 export class FakeDatabricks {
     readonly requests: RecordedRequest[] = [];
     readonly failures = new Map<string, FakeFailure>();
+    /**
+     * Milliseconds to hold the answer of an endpoint, e.g. `POST /api/2.1/jobs/runs/cancel`: a slow workspace. The
+     * call is carried out only when the answer is sent, and not at all if the client gave up before.
+     */
+    readonly delays = new Map<string, number>();
     readonly jobs = new Map<number, { job_id: number; settings: Record<string, unknown> }>();
     readonly runs: FakeRun[] = [];
     readonly clusters = new Map<string, FakeCluster>();
@@ -119,6 +124,13 @@ export class FakeDatabricks {
                 error_code: "UNAUTHENTICATED",
                 message: "Credential was not sent or was of an unsupported type for this API.",
             });
+        }
+        const delayMs = this.delays.get(`${method} ${url.pathname}`);
+        if (delayMs !== undefined) {
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            if (response.socket === null || response.socket.destroyed) {
+                return;
+            }
         }
         const failure = this.failures.get(`${method} ${url.pathname}`);
         if (failure) {
