@@ -2,7 +2,14 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import { assumptionKeys, assumptionSchemaProperties, type CostAssumptions } from "../lib/cost/assumptions";
-import { biggest, estimateMonthlyCost, money, type CostEstimate, type CostResource } from "../lib/cost/estimate";
+import {
+    biggest,
+    estimateMonthlyCost,
+    money,
+    pricedProperties,
+    type CostEstimate,
+    type CostResource,
+} from "../lib/cost/estimate";
 import { priceTable } from "../lib/cost/priceTable";
 import { isRecord, isUnknown, known, Unknown } from "../lib/read";
 import { stackOfUrn } from "../lib/urn";
@@ -39,15 +46,22 @@ function plain(read: () => unknown): unknown {
     return value;
 }
 
-/** The resources of a stack as the estimate reads them. */
+/**
+ * The resources the estimate prices, with only the properties it reads: the analyzer refuses to run a policy that
+ * touches a value unknown during preview, so nothing else (access controls, grants) is read.
+ */
 export function costResourcesOf(resources: PolicyResource[]): CostResource[] {
-    return resources.map((resource) => ({
-        urn: resource.urn,
-        type: resource.type,
-        name: resource.name,
-        props: plain(() => resource.props) as Record<string, unknown>,
-        dependencies: resource.dependencies.map((dependency) => dependency.urn),
-    }));
+    return resources
+        .filter((resource) => resource.type in pricedProperties)
+        .map((resource) => ({
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            props: Object.fromEntries(
+                pricedProperties[resource.type].map((key) => [key, plain(() => resource.props[key] as unknown)]),
+            ),
+            dependencies: resource.dependencies.map((dependency) => dependency.urn),
+        }));
 }
 
 /** The estimate the policy judges, for the same resources and settings; the gate prints it beside the verdict. */

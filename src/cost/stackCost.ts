@@ -4,6 +4,7 @@ import type { CostAssumptions } from "../../policies/lib/cost/assumptions";
 import {
     biggest,
     estimateMonthlyCost,
+    pricedProperties,
     type CostEstimate,
     type CostLine,
     type CostResource,
@@ -37,13 +38,17 @@ function plainValue(value: unknown): unknown {
 
 /** The plan's resources as the estimate reads them, the same view the budget policy gets from the analyzer. */
 export function costResourcesOfPlan(plan: Plan): CostResource[] {
-    return plan.resources.map((resource) => ({
-        urn: resource.urn,
-        type: resource.type,
-        name: resource.name,
-        props: plainValue(resource.inputs) as Record<string, unknown>,
-        dependencies: resource.dependencies,
-    }));
+    return plan.resources
+        .filter((resource) => resource.type in pricedProperties)
+        .map((resource) => ({
+            urn: resource.urn,
+            type: resource.type,
+            name: resource.name,
+            props: Object.fromEntries(
+                pricedProperties[resource.type].map((key) => [key, plainValue(resource.inputs[key])]),
+            ),
+            dependencies: resource.dependencies,
+        }));
 }
 
 /** One stack's estimate, as `npm run cost -- --json` prints it. */

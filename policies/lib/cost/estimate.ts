@@ -27,6 +27,27 @@ export const costCategories: CostCategory[] = [
     "Storage",
 ];
 
+/**
+ * The properties the estimate reads, per resource type it prices; nothing else of a stack is read, so a value the
+ * engine does not know yet elsewhere (an access control, a grant) cannot stop the estimate.
+ */
+export const pricedProperties: Readonly<Record<string, readonly string[]>> = {
+    [ResourceTypes.eventHubsNamespace]: ["sku", "isAutoInflateEnabled", "maximumThroughputUnits"],
+    [ResourceTypes.job]: [
+        "continuous",
+        "schedule",
+        "trigger",
+        "tasks",
+        "jobClusters",
+        "newCluster",
+        "existingClusterId",
+    ],
+    [ResourceTypes.cluster]: ["autoscale", "numWorkers", "nodeTypeId", "driverNodeTypeId", "autoterminationMinutes"],
+    [ResourceTypes.sqlEndpoint]: ["enableServerlessCompute", "clusterSize", "autoStopMins", "minNumClusters"],
+    [ResourceTypes.storageAccount]: ["isHnsEnabled"],
+    [ResourceTypes.catalog]: [],
+};
+
 /** One priced line: a quantity per month times a price from the table, with how the quantity was found. */
 export interface CostLine {
     category: CostCategory;
@@ -259,6 +280,16 @@ function nodesOf(spec: unknown): { nodes: NodeCount[]; shape: string } | typeof 
     return { nodes, shape };
 }
 
+/** The node type of the table that costs most an hour (VM plus DBUs at the given rate), for unknown node types. */
+function dearestNodeType(context: Context, dbuKey: string): string {
+    const dbuPrice = context.table.prices[dbuKey]?.price ?? 0;
+    const hourly = (name: string) => {
+        const node = context.table.nodeTypes[name];
+        return node.vmHour + node.dbuPerHour * dbuPrice;
+    };
+    return Object.keys(context.table.nodeTypes).sort((a, b) => hourly(b) - hourly(a) || a.localeCompare(b))[0];
+}
+
 function priceCompute(
     context: Context,
     resource: CostResource,
@@ -280,11 +311,15 @@ function priceCompute(
     const dbuKey = category === "Jobs compute" ? "databricks.premium.jobsDbu" : "databricks.premium.allPurposeDbu";
     const hours = hoursPerDay * context.daysPerMonth;
     for (const { nodeType, count } of shape.nodes) {
+        let typeName = typeof nodeType === "string" ? nodeType : "(none)";
         if (nodeType === Unknown) {
-            unpriced(context, resource, `${where} nodes`, "its node type is unknown until the update runs", false);
-            continue;
+            // Chosen by the workspace (a node-type look-up) once it exists: priced at the dearest the table holds.
+            typeName = dearestNodeType(context, dbuKey);
+            context.notes.add(
+                `${resource.name}: the node type of its ${where} is unknown until the update runs; priced as ` +
+                    `${typeName}, the dearest node type in the price table.`,
+            );
         }
-        const typeName = typeof nodeType === "string" ? nodeType : "(none)";
         const node = context.table.nodeTypes[typeName];
         if (node === undefined) {
             unpriced(
@@ -656,13 +691,19 @@ export function estimateMonthlyCost(
         priceNamespace(context, namespace, 1 / namespaces.length);
     }
 
-    const jobs: JobTrigger[] = ofType(ResourceTypes.job).map((job) => ({ job, trigger: triggerOf(context, job) }));
-    for (const { job, trigger } of jobs) {
-        if (trigger === Unknown) {
-            unpriced(context, job, "job runs", "its schedule or pause state is unknown until the update runs", false);
-        } else {
-            priceJobClusters(context, job, trigger);
+    const jobs: JobTrigger[] = ofType(ResourceTypes.job).map((job) => {
+        const trigger = triggerOf(context, job);
+        if (trigger !== Unknown) {
+            return { job, trigger };
         }
+        // The costliest way a job can run: priced as continuous rather than left out of the budget.
+        context.notes.add(
+            `${job.name}: its schedule or pause state is unknown until the update runs; priced as running continuously.`,
+        );
+        return { job, trigger: { kind: "continuous" } };
+    });
+    for (const { job, trigger } of jobs) {
+        priceJobClusters(context, job, trigger as Trigger);
     }
     for (const cluster of ofType(ResourceTypes.cluster)) {
         const users = jobs.filter(({ job }) => job.dependencies.includes(cluster.urn) && usesExistingCluster(job));
