@@ -42,8 +42,8 @@ describe("npm run cost", function () {
             assert.ok(Math.abs(line.quantity * line.unitPrice - line.monthlyUsd) < 0.01, line.item);
         }
         assert.deepEqual([...new Set(report.estimate.lines.map((line) => line.category))].sort(), [
-            "All-purpose compute",
             "Event Hubs",
+            "Jobs compute",
             "SQL warehouse",
             "Storage",
         ]);
@@ -147,7 +147,7 @@ describe("npm run cost", function () {
                 /\| dev \| ✅ passed \(0 mandatory, 0 advisory\) \| \$[\d,.]+ \| \$600\.00 \| −\$[\d,.]+ \(−[\d.]+%\) \|/,
             );
             assert.match(summary.stdout, /\| prod \| ⛔ bad input \|/);
-            assert.match(summary.stdout, /\| All-purpose compute \| \$[\d,.]+ \| \$[\d,.]+ \| −\$/);
+            assert.match(summary.stdout, /\| Jobs compute \| \$[\d,.]+ \| \$[\d,.]+ \| −\$/);
             fs.rmSync(baseFile);
         });
 
