@@ -241,10 +241,33 @@ describe("cost estimate", () => {
         assert.equal(result.unpriced[0].missingPrice, true);
         assert.match(result.unpriced[0].reason, /no nodeTypes\.Standard_Z99_v9/);
 
-        const unknownSize = plans.cluster({ nodeTypeId: Unknown });
+        const unknownSize = plans.cluster({ numWorkers: Unknown });
         const later = estimate([unknownSize, plans.jobOnCluster(unknownSize, { continuous: {} })]);
+        assert.deepEqual(later.lines, []);
         assert.equal(later.unpriced[0].missingPrice, false);
-        assert.match(later.unpriced[0].reason, /unknown until the update runs/);
+        assert.match(later.unpriced[0].reason, /its size is unknown until the update runs/);
+    });
+
+    it("prices a node type unknown until the update at the dearest in the table, and says so", () => {
+        // At the all-purpose DBU price, by hand from the table.
+        const hourly = (type: string) => vm(type) + dbuRate(type) * price("databricks.premium.allPurposeDbu");
+        const dearest = Object.keys(priceTable.nodeTypes).sort((a, b) => hourly(b) - hourly(a))[0];
+        const unknownType = plans.cluster({ nodeTypeId: Unknown });
+        const result = estimate([unknownType, plans.jobOnCluster(unknownType, { continuous: {} })]);
+        assert.deepEqual(result.unpriced, []);
+        const nodes = 1 + Number(unknownType.props.numWorkers ?? 0);
+        assertDollars(
+            result.totalMonthlyUsd,
+            cents(nodes * 24 * days * vm(dearest)) +
+                cents(nodes * 24 * days * dbuRate(dearest) * price("databricks.premium.allPurposeDbu")),
+        );
+        assert.ok(
+            result.notes.some((note) =>
+                note.includes(
+                    `node type of its cluster is unknown until the update runs; priced as ${dearest}, the dearest`,
+                ),
+            ),
+        );
     });
 
     it("leaves out a declared job cluster no task uses, and lists tasks on serverless jobs compute as not priced", () => {

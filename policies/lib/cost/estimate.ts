@@ -668,7 +668,8 @@ function priceStorage(context: Context, holder: CostResource, what: string): voi
 /**
  * Prices every resource of a stack that costs money: Event Hubs namespaces (units and ingress), all-purpose clusters
  * (from how jobs and people use them), job clusters (from each job's trigger), serverless SQL warehouses and the
- * lakehouse's storage. Anything it cannot price is listed in `unpriced` with the reason.
+ * lakehouse's storage. A node type or trigger unknown until the update is priced the costly way, with a note; anything
+ * else it cannot price is listed in `unpriced` with the reason.
  */
 export function estimateMonthlyCost(
     resources: CostResource[],
