@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", ".venv/**", "policies/node_modules/**", "**/*.js", "**/*.mjs"] },
+    {
+        ignores: [
+            "node_modules/**",
+            ".venv/**",
+            "policies/node_modules/**",
+            "**/*.js",
+            "**/*.mjs",
+            ".base/**",
+            ".base-test-*/**",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

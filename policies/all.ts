@@ -32,6 +32,7 @@ import { noKeyMaterialInPlainText } from "./security/noKeyMaterialInPlainText";
 import { secretValueIsSecret } from "./security/secretValueIsSecret";
 import { destroyable } from "./stack/destroyable";
 import { jobClustersAutoTerminate } from "./stack/jobClustersAutoTerminate";
+import { monthlyBudget } from "./stack/monthlyBudget";
 import { throughputUnitBudget } from "./stack/throughputUnitBudget";
 
 /** The pack's name as `pulumi preview` prints it; the version comes from policies/package.json. */
@@ -71,6 +72,7 @@ export const policies = [
     throughputUnitBudget,
     jobClustersAutoTerminate,
     destroyable,
+    monthlyBudget,
 ];
 
 export const packArgs: PolicyPackArgs = {

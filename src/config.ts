@@ -2,6 +2,12 @@
 import { createHash } from "node:crypto";
 import { distance } from "fastest-levenshtein";
 import { z } from "zod";
+import {
+    assumptionKeys,
+    assumptionSpecs,
+    defaultAssumptions,
+    type CostAssumptions,
+} from "../policies/lib/cost/assumptions";
 
 /**
  * Databricks LTS runtimes with a Scala 2.12 image that are in support, with the day support ends (Databricks Runtime
@@ -194,6 +200,19 @@ const powerBiSchema = z
     })
     .strict();
 
+/** Usage assumptions of the cost estimate; the rules live with the budget policy, which validates the same keys. */
+const costSchema = z
+    .object(
+        Object.fromEntries(
+            assumptionKeys.map((key) => {
+                const spec = assumptionSpecs[key];
+                const number = spec.integer ? z.number().int() : z.number();
+                return [key, number.min(spec.minimum).max(spec.maximum).default(spec.default)];
+            }),
+        ) as Record<(typeof assumptionKeys)[number], z.ZodDefault<z.ZodNumber>>,
+    )
+    .strict();
+
 const stackConfigSchema = z
     .object({
         "azure-native:location": z.string().regex(/^[a-z0-9]+$/),
@@ -231,6 +250,7 @@ const stackConfigSchema = z
         powerBi: powerBiSchema.default({ sqlWarehouse: { clusterSize: "2X-Small", autoStopMinutes: 10 } }),
         runAs: runAsSchema.optional(),
         readers: z.array(z.string().min(1).max(255)).default([]),
+        cost: costSchema.default(defaultAssumptions),
     })
     .strict();
 
@@ -514,6 +534,8 @@ export interface LakestreamConfig {
     runAs?: RunAsConfig;
     /** Account-level groups that read gold (and use the SQL warehouse). */
     readers: string[];
+    /** Usage assumptions of the cost estimate (`npm run cost`); no resource reads them. */
+    cost: CostAssumptions;
 }
 
 /** `lakestream:runAs`: a service principal by application id, or a user by user name. */
@@ -701,7 +723,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string[] {
 function expectedText(issue: z.core.$ZodIssueInvalidType): string {
     const bounds = numericBounds(issue.path);
     if (bounds) {
-        return `an integer between ${bounds[0]} and ${bounds[1]}`;
+        return `${bounds[2]} between ${bounds[0]} and ${bounds[1]}`;
     }
     return issue.expected === "object" || issue.expected === "array" ? `an ${issue.expected}` : `a ${issue.expected}`;
 }
@@ -716,7 +738,7 @@ function rangeText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): st
     }
     const bounds = numericBounds(issue.path);
     if (bounds) {
-        return `must be an integer between ${bounds[0]} and ${bounds[1]}`;
+        return `must be ${bounds[2]} between ${bounds[0]} and ${bounds[1]}`;
     }
     return issue.code === "too_small"
         ? `must be at least ${String(issue.minimum)}`
@@ -744,10 +766,10 @@ function allowedKeys(path: readonly PropertyKey[]): string[] {
     return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
-function numericBounds(path: readonly PropertyKey[]): [number, number] | undefined {
+function numericBounds(path: readonly PropertyKey[]): [number, number, string] | undefined {
     const schema = schemaAt(path);
     if (schema instanceof z.ZodNumber && schema.minValue !== null && schema.maxValue !== null) {
-        return [schema.minValue, schema.maxValue];
+        return [schema.minValue, schema.maxValue, schema.isInt ? "an integer" : "a number"];
     }
     return undefined;
 }
@@ -848,6 +870,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
         powerBi: config.powerBi,
         runAs: toRunAs(config.runAs),
         readers: config.readers,
+        cost: config.cost,
     };
 }
 
@@ -892,6 +915,22 @@ export function defaultStorageAccountName(stack: string, location: string, owner
         .slice(0, 12);
     const hash = createHash("sha256").update(`${projectNamespace}/${stack}/${location}/${owner}`).digest("hex");
     return `ls${letters}${hash.slice(0, 10)}`;
+}
+
+/**
+ * Validates only the `lakestream:cost` assumptions of a raw configuration, for a stack whose other keys belong to
+ * another version of the program (the base branch the cost delta compares with). Throws a ConfigError.
+ */
+export function parseCostAssumptions(stack: string, raw: Record<string, unknown>): CostAssumptions {
+    const given = { cost: raw.cost };
+    const result = z.object({ cost: costSchema.default(defaultAssumptions) }).safeParse(given);
+    if (!result.success) {
+        throw new ConfigError(
+            stack,
+            result.error.issues.flatMap((issue) => describeIssue(issue, given)),
+        );
+    }
+    return result.data.cost;
 }
 
 /**

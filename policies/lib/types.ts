@@ -23,6 +23,7 @@ export const ResourceTypes = {
     directory: "databricks:index/directory:Directory",
     /** The program's component that owns the Power BI connection and the warehouse it targets. */
     powerBiConnection: "lakestream:reporting:PowerBiConnection",
+    storageAccount: "azure-native:storage:StorageAccount",
 } as const;
 
 /**

@@ -12,6 +12,10 @@ import {
     type PolicyConfigFile,
     type WeakenedPolicy,
 } from "./policyConfig";
+import { budgetEstimate, type BudgetSettings } from "../../policies/stack/monthlyBudget";
+import { biggest } from "../../policies/lib/cost/estimate";
+import { costResourcesOfPlan, priceTableFile, type StackCost } from "../cost/stackCost";
+import { money } from "../cost/format";
 
 export interface GateOptions {
     /** Stack to check; without it (and without stackFile) every `Pulumi.<stack>.yaml` of the project. */
@@ -47,6 +51,8 @@ export interface StackVerdict {
     /** Mandatory policies disabled without a waiver; any of them fails the gate. */
     unwaived: string[];
     ok: boolean;
+    /** The estimate the budget policy judged (its price table, its config's assumptions) and the budget. */
+    cost: StackCost & { maxMonthlyUsd: number; budgetLevel: string };
 }
 
 /** The `--json` document for one stack: the plan's fields plus the policy verdict. */
@@ -61,6 +67,7 @@ export interface StackReport extends PlanJson {
     /** Mandatory policies disabled without a waiver: the gate fails on each. */
     unwaivedDisabledPolicies: string[];
     ok: boolean;
+    cost: StackVerdict["cost"];
 }
 
 function relative(file: string): string {
@@ -109,6 +116,8 @@ export async function checkStack(options: {
     // Planned resources have the analyzer's shape; fields the plan records (protect, parent, provider, dependencies,
     // additionalSecretOutputs) reach the policies as the engine would send them, and what it omits stays absent.
     const violations = await analyzer.analyze(plan.resources);
+    const budget = settings["stack-monthly-budget"];
+    const estimate = budgetEstimate(costResourcesOfPlan(plan), budget.properties as unknown as BudgetSettings);
     return {
         stack: plan.stack,
         plan,
@@ -118,6 +127,15 @@ export async function checkStack(options: {
         weakened,
         unwaived,
         ok: unwaived.length === 0 && !violations.some((violation) => violation.enforcementLevel === "mandatory"),
+        cost: {
+            stack: plan.stack,
+            location: plan.config["azure-native:location"],
+            priceTable: priceTableFile,
+            estimate,
+            biggestLine: biggest(estimate).line,
+            maxMonthlyUsd: (budget.properties as unknown as BudgetSettings).maxMonthlyUsd,
+            budgetLevel: budget.enforcementLevel,
+        },
     };
 }
 
@@ -172,8 +190,22 @@ export function formatPolicyResults(verdict: StackVerdict): string {
         "",
         `${verdict.stack}: ${mandatory} mandatory, ${advisory} advisory violation(s) from ` +
             `${verdict.pack.policies.length} policies${weakenedNote}: ${verdict.ok ? "passed" : "FAILED"}`,
+        costVerdictLine(verdict),
     );
     return lines.join("\n");
+}
+
+/** The estimate beside the verdict: the total, the budget it was judged against, and the line that dominates. */
+export function costVerdictLine(verdict: StackVerdict): string {
+    const { estimate, maxMonthlyUsd, budgetLevel, biggestLine } = verdict.cost;
+    const within = estimate.totalMonthlyUsd <= maxMonthlyUsd ? "within" : "OVER";
+    const top = biggestLine
+        ? `; biggest line: ${biggestLine.resource} ${biggestLine.item}, ${money(biggestLine.monthlyUsd)}`
+        : "";
+    return (
+        `${verdict.stack}: estimated ${money(estimate.totalMonthlyUsd)} a month, ${within} the budget of ` +
+        `${money(maxMonthlyUsd)} (stack-monthly-budget, ${budgetLevel}; ${estimate.priceRegion} list prices)${top}`
+    );
 }
 
 export function stackReport(verdict: StackVerdict): StackReport {
@@ -195,6 +227,7 @@ export function stackReport(verdict: StackVerdict): StackReport {
             .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
         unwaivedDisabledPolicies: verdict.unwaived,
         ok: verdict.ok,
+        cost: verdict.cost,
     };
 }
 
@@ -249,7 +282,7 @@ async function runAllStacks(options: GateOptions, write: (text: string) => void)
                     (disabled > 0
                         ? `, ${disabled} policies disabled (${verdict.unwaived.length} without a waiver)`
                         : "") +
-                    ` (${verdict.plan.mode}, config: ${verdict.policyConfig})`,
+                    `, ${money(verdict.cost.estimate.totalMonthlyUsd)} a month (${verdict.plan.mode}, config: ${verdict.policyConfig})`,
             );
         } catch (error) {
             if (!(error instanceof UsageError)) {

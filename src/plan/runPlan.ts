@@ -39,6 +39,8 @@ export interface Plan {
     outputs: Record<string, unknown>;
     /** What the engine would warn about, e.g. an output whose value is undefined (which it drops). */
     warnings: string[];
+    /** The stack's config as the program received it: `namespace:key` → text (objects as JSON). */
+    config: Record<string, string>;
 }
 
 export interface PlanOptions {
@@ -50,6 +52,11 @@ export interface PlanOptions {
     projectDir?: string;
     /** What exists already: nothing (`first-deploy`) or everything (`update`). Defaults to "first-deploy". */
     mode?: PlanMode;
+    /**
+     * Validate the config with this repository's rules before evaluating. Defaults to true; false for a checkout of
+     * another version of the program (its own index.ts validates its own keys).
+     */
+    validate?: boolean;
 }
 
 const defaultProjectDir = path.resolve(__dirname, "..", "..");
@@ -177,7 +184,9 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
 
     // Validate before evaluating, so bad config is reported as such and not as a failed resource.
     try {
-        parseStackConfig(stack, rawConfigFromPulumi(config));
+        if (options.validate ?? true) {
+            parseStackConfig(stack, rawConfigFromPulumi(config));
+        }
     } catch (error) {
         if (error instanceof ConfigError) {
             throw new UsageError(error.message);
@@ -255,5 +264,13 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         dependencies: [],
         inputs: {},
     };
-    return { stack, project: project.name, mode, resources: [stackResource, ...resources], outputs, warnings };
+    return {
+        stack,
+        project: project.name,
+        mode,
+        resources: [stackResource, ...resources],
+        outputs,
+        warnings,
+        config,
+    };
 }

@@ -1,7 +1,7 @@
 // Specs for the policy gate: the committed stacks pass, the non-compliant fixture fails on exactly its policies, bad input exits 2.
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -73,6 +73,7 @@ describe("policy gate", () => {
             "databricks-sql-warehouse-auto-stop",
             "eventhubs-namespace-allowed-tier",
             "eventhubs-namespace-max-throughput-units",
+            "stack-monthly-budget",
             "stack-throughput-unit-budget",
         ]);
         for (const violation of report.violations) {
@@ -89,6 +90,30 @@ describe("policy gate", () => {
         assert.match(
             stdout,
             / {8}- \[mandatory\] {2}databricks-cluster-auto-termination {2}\(resource: urn:pulumi:noncompliant::lakestream::[^)]*Cluster::lakestream-noncompliant-cluster\)\n {10}Databricks clusters auto-terminate after at most the allowed idle minutes\.\n {10}Found autoterminationMinutes 120; allowed: 1 to 10 minutes\./,
+        );
+    });
+
+    it("reports the estimate the budget policy judged, with the policy config's assumptions and budget", async () => {
+        const { report } = await gateJson({ stack: "prod" });
+        const budget = JSON.parse(readFileSync(path.join(root, "policies", "config", "prod.json"), "utf8"))[
+            "stack-monthly-budget"
+        ];
+        assert.equal(report.cost.maxMonthlyUsd, budget.maxMonthlyUsd);
+        assert.equal(report.cost.budgetLevel, "mandatory");
+        assert.equal(report.cost.estimate.assumptions.queryHoursPerDay, budget.queryHoursPerDay);
+        assert.ok(report.cost.estimate.totalMonthlyUsd > 0);
+        assert.ok(report.cost.estimate.totalMonthlyUsd <= budget.maxMonthlyUsd);
+        assert.equal(
+            report.cost.biggestLine?.monthlyUsd,
+            Math.max(...report.cost.estimate.lines.map((l) => l.monthlyUsd)),
+        );
+    });
+
+    it("prints the estimate beside the verdict, over the budget for the non-compliant fixture", async () => {
+        const { stdout } = await gateCli(["--stack-file", noncompliant]);
+        assert.match(
+            stdout,
+            /noncompliant: \d+ mandatory, 0 advisory violation\(s\) from \d+ policies: FAILED\nnoncompliant: estimated \$[\d,]+\.\d\d a month, OVER the budget of \$600\.00 \(stack-monthly-budget, mandatory; eastus list prices\); biggest line: lakestream-noncompliant-warehouse serverless SQL DBUs, 2X-Small/,
         );
     });
 

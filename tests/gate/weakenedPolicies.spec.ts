@@ -73,7 +73,7 @@ describe("policy gate: what it did not check", () => {
         assert.match(
             printed,
             new RegExp(
-                `dev: 0 mandatory, 0 advisory violation\\(s\\) from ${policies.length} policies \\(1 disabled, 1 of them without a waiver, 0 made advisory\\): FAILED$`,
+                `dev: 0 mandatory, 0 advisory violation\\(s\\) from ${policies.length} policies \\(1 disabled, 1 of them without a waiver, 0 made advisory\\): FAILED\\ndev: estimated \\$[\\d,]+\\.\\d\\d a month, within the budget of \\$600\\.00 \\(stack-monthly-budget, mandatory;`,
             ),
         );
     });

@@ -540,6 +540,7 @@ describe("npm run plan", function () {
                 "  lakestream:job: {}",
                 "  lakestream:powerBi: {}",
                 "  lakestream:runAs: {}",
+                "  lakestream:cost: {}",
             ].join("\n"),
         );
         const result = plan("--stack-file", file);
