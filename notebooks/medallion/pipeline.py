@@ -12,7 +12,7 @@ txnAppId/txnVersion), so a batch replayed after a failure changes nothing that a
 Gold's watermark is Spark's: the newest event time of earlier batches minus five minutes, in milliseconds. A valid
 event whose window ended at or before it is late: it stays in silver and gold does not count it, as the streaming
 aggregation drops it. Spark keeps a stateful query's watermark in its checkpoint; this stream keeps it beside its
-checkpoint, one small file per batch (`WatermarkLog`), so a restart or a replay sees the watermark that batch saw.
+checkpoint, one small file per batch (`BatchLog`), so a restart or a replay sees the watermark that batch saw.
 """
 
 import json
@@ -34,8 +34,8 @@ from medallion.gold import (
 from medallion.silver import append_once, classified_batch, write_silver_tables
 from medallion.streams import CONTINUOUS_INTERVAL, DRAIN_INTERVAL, checkpoint_path, require_choice, with_trigger
 
-# Watermark files older than this many batches are removed; Spark keeps 100 batches of its own logs by default.
-_WATERMARKS_KEPT = 100
+# Entries older than this many batches are removed; Spark keeps 100 batches of its own logs by default.
+_ENTRIES_KEPT = 100
 
 
 @dataclass(frozen=True)
@@ -48,35 +48,41 @@ class MedallionTables:
     gold: str
 
 
-class WatermarkLog:
-    """Gold's event-time watermark after each batch, one file per batch id in `directory` (a local or /Volumes path).
+class BatchLog:
+    """What gold's step of each batch was planned on, one small JSON file per batch id in `directory` (a local or
+    /Volumes path): the watermark after the batch and the earliest event time it lets gold count.
 
-    A batch reads the watermark its predecessors left (0 before the first, as Spark starts) and records its own; a
-    replayed batch finds its predecessor's entry unchanged, so it computes what the first attempt computed.
+    An entry is written before silver's write. A batch replayed after silver committed would find its own rows in
+    silver and mark them all duplicates, so it takes gold's plan from its entry instead of recomputing it; a batch
+    replayed earlier recomputes the same plan. The watermark in force for a batch is its predecessor's entry (0 before
+    the first, as Spark starts).
     """
 
     def __init__(self, directory: str):
         self.directory = Path(directory)
 
-    def before(self, batch_id: int) -> int:
-        """The watermark (milliseconds since the epoch) in force while `batch_id` runs."""
-        previous = self.directory / str(batch_id - 1)
-        if previous.is_file():
-            return json.loads(previous.read_text())["watermark_ms"]
-        earlier = [int(entry.name) for entry in self._entries() if int(entry.name) < batch_id]
-        if not earlier:
-            return 0
-        return json.loads((self.directory / str(max(earlier))).read_text())["watermark_ms"]
+    def read(self, batch_id: int) -> dict | None:
+        """The entry of `batch_id`, or None when it has none."""
+        entry = self.directory / str(batch_id)
+        return json.loads(entry.read_text()) if entry.is_file() else None
 
-    def record(self, batch_id: int, watermark_ms: int) -> None:
-        """Stores the watermark after `batch_id` (written whole or not at all) and drops entries long past."""
+    def watermark_before(self, batch_id: int) -> int:
+        """The watermark (milliseconds since the epoch) in force while `batch_id` runs."""
+        previous = self.read(batch_id - 1)
+        if previous is None:
+            earlier = [int(entry.name) for entry in self._entries() if int(entry.name) < batch_id]
+            previous = self.read(max(earlier)) if earlier else None
+        return 0 if previous is None else previous["watermark_ms"]
+
+    def write(self, batch_id: int, entry: dict) -> None:
+        """Stores the entry of `batch_id` (whole or not at all) and drops entries long past."""
         self.directory.mkdir(parents=True, exist_ok=True)
         staged = self.directory / f".{batch_id}.tmp"
-        staged.write_text(json.dumps({"watermark_ms": watermark_ms}))
+        staged.write_text(json.dumps(entry))
         os.replace(staged, self.directory / str(batch_id))
-        for entry in self._entries():
-            if int(entry.name) <= batch_id - _WATERMARKS_KEPT:
-                entry.unlink(missing_ok=True)
+        for old in self._entries():
+            if int(old.name) <= batch_id - _ENTRIES_KEPT:
+                old.unlink(missing_ok=True)
 
     def _entries(self) -> list[Path]:
         if not self.directory.is_dir():
@@ -97,29 +103,45 @@ def _event_times(marked: DataFrame, watermark_ms: int):
     )
 
 
+def _plan_gold(marked: DataFrame, watermark_ms: int) -> dict:
+    """Gold's plan for a batch: the watermark after it and the earliest valid event time gold counts (its window
+    ends after the watermark in force; None when there is none)."""
+    # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
+    micros = F.unix_micros(F.col("enqueuedTime"))
+    counted = F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000
+    times = (
+        marked.where(F.col("reason").isNull())
+        .agg(F.min(F.when(counted, micros)).alias("first_counted"), F.max(F.floor(micros / 1000)).alias("newest_ms"))
+        .first()
+    )
+    newest_ms = times["newest_ms"]
+    after = watermark_ms if newest_ms is None else max(watermark_ms, newest_ms - WATERMARK_MILLIS)
+    return {"watermark_before_ms": watermark_ms, "watermark_ms": after, "first_counted": times["first_counted"]}
+
+
 def write_medallion_batch(
-    batch: DataFrame, batch_id: int, tables: MedallionTables, app_id: str, gold_mode: str, watermarks: WatermarkLog
+    batch: DataFrame, batch_id: int, tables: MedallionTables, app_id: str, gold_mode: str, log: BatchLog
 ) -> None:
     """Writes one micro-batch of bronze rows (the connector's columns and `ingested_at`) to all four tables."""
     spark = batch.sparkSession
     rows = batch.persist()
     try:
         append_once(rows, tables.bronze, app_id, batch_id)
-        watermark = watermarks.before(batch_id)
         with classified_batch(rows, tables.silver) as marked:
-            # Read before silver's write: Spark re-caches a cached plan that reads a table it writes, and the marked
-            # rows, recomputed against silver with this batch in it, would all be duplicates.
-            times = _event_times(marked, watermark)
+            plan = log.read(batch_id)
+            if plan is None:
+                # Planned before silver's write: Spark re-caches a cached plan that reads a table it writes, so the
+                # marked rows, recomputed against silver with this batch in it, would all be duplicates.
+                plan = _plan_gold(marked, log.watermark_before(batch_id))
+                log.write(batch_id, plan)
             write_silver_tables(marked, batch_id, tables.silver, tables.quarantine, app_id)
-        newest_ms = times["newest_ms"]
-        after = watermark if newest_ms is None else max(watermark, newest_ms - WATERMARK_MILLIS)
         silver = spark.table(tables.silver)
         if gold_mode == "update":
-            if times["first_counted"] is not None:
-                rewrite_open_windows(silver, tables.gold, window_start(times["first_counted"]), app_id, batch_id)
-        elif after > watermark:
-            append_closed_windows(silver, tables.gold, watermark, after, app_id, batch_id)
-        watermarks.record(batch_id, after)
+            if plan["first_counted"] is not None:
+                rewrite_open_windows(silver, tables.gold, window_start(plan["first_counted"]), app_id, batch_id)
+        elif plan["watermark_ms"] > plan["watermark_before_ms"]:
+            before, after = plan["watermark_before_ms"], plan["watermark_ms"]
+            append_closed_windows(silver, tables.gold, before, after, app_id, batch_id)
     finally:
         rows.unpersist()
 
@@ -141,12 +163,12 @@ def start_pipeline(
     """
     require_choice("gold_output_mode", gold_mode, OUTPUT_MODES)
     checkpoint = checkpoint_path(checkpoint_volume, "pipeline", "weather")
-    watermarks = WatermarkLog(f"{checkpoint}/gold_watermark")
+    log = BatchLog(f"{checkpoint}/gold_plans")
     writer = (
         bronze_rows.writeStream.queryName(name)
         .option("checkpointLocation", checkpoint)
         .foreachBatch(
-            lambda batch, batch_id: write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, watermarks)
+            lambda batch, batch_id: write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, log)
         )
     )
     if trigger == "availableNow":

@@ -1,4 +1,5 @@
-"""The three layers as streams on local files: append vs update output, and restarting from the checkpoints."""
+"""The pipeline as streams on local files, in both layouts: append vs update output, restarting from the checkpoints,
+repeats after a restart."""
 
 import json
 from collections import defaultdict
@@ -26,6 +27,12 @@ TIMELINE = [
 ]
 
 
+@pytest.fixture(params=["single", "layered"])
+def streams(request):
+    """Every test here runs in both layouts: one stream through all tables, and three chained streams."""
+    return request.param
+
+
 def windows(result):
     return [(row["start"][11:16], row["end"][11:16], row["temperature"], row["events"]) for row in result["gold"]]
 
@@ -47,26 +54,26 @@ def windows(result):
         ("append", [("10:00", "10:05", 2.0, 2), ("10:05", "10:10", 6.0, 1)]),
     ],
 )
-def test_gold_output_modes(spark, schemas, tmp_path, mode, expected):
+def test_gold_output_modes(spark, schemas, tmp_path, mode, expected, streams):
     source = tmp_path / "source"
     source.mkdir()
     write_lines(TIMELINE, source / "events.json")
-    run_pipeline(spark, str(source), str(tmp_path / "checkpoints"), mode, schemas)
+    run_pipeline(spark, str(source), str(tmp_path / "checkpoints"), mode, schemas, streams)
     result = summary(spark, schemas)
     assert (result["bronze"], result["silver"], result["quarantine"]) == (6, 5, 1)
     assert windows(result) == expected
 
 
-def test_restart_from_checkpoints_neither_duplicates_nor_loses_events(spark, schemas, tmp_path):
+def test_restart_from_checkpoints_neither_duplicates_nor_loses_events(spark, schemas, tmp_path, streams):
     events = list(generate_events(400, seed=3, seconds_between=3.0, malformed_every=25))
     source = tmp_path / "source"
     source.mkdir()
     checkpoints = str(tmp_path / "checkpoints")
     write_lines(events[:230], source / "part-1.json")
-    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+    run_pipeline(spark, str(source), checkpoints, "update", schemas, streams)
     assert summary(spark, schemas)["bronze"] == 230
     write_lines(events[230:], source / "part-2.json")
-    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+    run_pipeline(spark, str(source), checkpoints, "update", schemas, streams)
 
     result = summary(spark, schemas)
     malformed = sum(1 for index in range(400) if index % 25 == 24)
@@ -83,7 +90,7 @@ def test_restart_from_checkpoints_neither_duplicates_nor_loses_events(spark, sch
     assert {(row["location"], row["start"]): row["events"] for row in result["gold"]} == dict(expected)
 
 
-def test_repeats_after_a_restart_are_quarantined_and_counted_once_in_gold(spark, schemas, tmp_path):
+def test_repeats_after_a_restart_are_quarantined_and_counted_once_in_gold(spark, schemas, tmp_path, streams):
     """A producer's re-sends: the same events (same event_id) enqueued again later, in a later run over the same
     checkpoints, and twice within one file. Gold counts each event once; bronze = silver + quarantine."""
     events = list(generate_events(120, seed=5, seconds_between=3.0, malformed_every=0))
@@ -91,7 +98,7 @@ def test_repeats_after_a_restart_are_quarantined_and_counted_once_in_gold(spark,
     source.mkdir()
     checkpoints = str(tmp_path / "checkpoints")
     write_lines(events[:80], source / "part-1.json")
-    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+    run_pipeline(spark, str(source), checkpoints, "update", schemas, streams)
 
     def resent(event, sequence):
         return {**event, "partition": "9", "sequenceNumber": sequence}
@@ -100,7 +107,7 @@ def test_repeats_after_a_restart_are_quarantined_and_counted_once_in_gold(spark,
     repeats = [resent(event, index) for index, event in enumerate(events[:20])]
     repeats += [resent(event, 100 + index) for index, event in enumerate(events[80:])]
     write_lines(events[80:] + repeats, source / "part-2.json")
-    run_pipeline(spark, str(source), checkpoints, "update", schemas)
+    run_pipeline(spark, str(source), checkpoints, "update", schemas, streams)
 
     result = summary(spark, schemas)
     assert (result["bronze"], result["silver"], result["quarantine"]) == (180, 120, 60)
