@@ -12,6 +12,7 @@
 #   consumer_group          Event Hubs consumer group to read through ($Default, the only one on the Basic tier)
 #   trigger                 continuous (runs until stopped) | availableNow (drains what the hub holds, in batches of at
 #                           most max_events_per_trigger, then stops)
+#   trigger_seconds         seconds between micro-batches of a continuous run (a scheduled run drains back to back)
 #
 # Needs the cluster library com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22 and dedicated (single-user) access
 # mode: standard access mode blocks EventHubsUtils.encrypt.
@@ -29,6 +30,7 @@ dbutils.widgets.text("starting_position", "")
 dbutils.widgets.text("max_events_per_trigger", "")
 dbutils.widgets.text("consumer_group", "")
 dbutils.widgets.text("trigger", "")
+dbutils.widgets.text("trigger_seconds", "")
 
 # COMMAND ----------
 
@@ -40,6 +42,7 @@ from medallion.streams import (
     require_positive_int,
     require_text,
     require_volume_path,
+    trigger_interval,
 )
 from medallion.tables import create_tables
 
@@ -52,6 +55,7 @@ position = require_choice("starting_position", dbutils.widgets.get("starting_pos
 max_events_per_trigger = require_positive_int("max_events_per_trigger", dbutils.widgets.get("max_events_per_trigger"))
 consumer_group = require_text("consumer_group", dbutils.widgets.get("consumer_group"))
 trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
+interval = trigger_interval(require_positive_int("trigger_seconds", dbutils.widgets.get("trigger_seconds")))
 table = bronze_table(catalog, bronze_schema)
 
 # COMMAND ----------
@@ -62,6 +66,6 @@ create_tables(spark, catalog, bronze_schema=bronze_schema)
 events = read_eventhubs(
     spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger, consumer_group
 )
-query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger)
+query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger, interval=interval)
 # Waits until the hub is drained (availableNow) or the job is cancelled (continuous), and always stops the stream.
 finish_bronze(query, trigger)

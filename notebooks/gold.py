@@ -8,6 +8,7 @@
 #   gold_schema       schema of the gold table
 #   checkpoint_volume /Volumes/<catalog>/<schema>/<volume>; this stream checkpoints in <volume>/gold/weather_summary
 #   trigger           continuous (runs until stopped) | availableNow (processes what is there, then stops)
+#   trigger_seconds   seconds between micro-batches of a continuous run
 #   gold_output_mode  update (in-progress windows upserted with MERGE, fresh within a trigger) | append (closed windows
 #                     only, at least ten minutes late)
 
@@ -19,13 +20,22 @@ dbutils.widgets.text("silver_schema", "silver")
 dbutils.widgets.text("gold_schema", "gold")
 dbutils.widgets.text("checkpoint_volume", "")
 dbutils.widgets.text("trigger", "")
+dbutils.widgets.text("trigger_seconds", "")
 dbutils.widgets.dropdown("gold_output_mode", "update", ["update", "append"])
 
 # COMMAND ----------
 
 from medallion.gold import OUTPUT_MODES, start_gold
 from medallion.schema import gold_table, silver_table
-from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end
+from medallion.streams import (
+    TRIGGERS,
+    require_choice,
+    require_positive_int,
+    require_text,
+    require_volume_path,
+    run_to_end,
+    trigger_interval,
+)
 from medallion.tables import create_tables
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
@@ -33,6 +43,7 @@ silver_schema = require_text("silver_schema", dbutils.widgets.get("silver_schema
 gold_schema = require_text("gold_schema", dbutils.widgets.get("gold_schema"))
 checkpoint_volume = require_volume_path(dbutils.widgets.get("checkpoint_volume"))
 trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
+interval = trigger_interval(require_positive_int("trigger_seconds", dbutils.widgets.get("trigger_seconds")))
 output_mode = require_choice("gold_output_mode", dbutils.widgets.get("gold_output_mode"), OUTPUT_MODES)
 
 # COMMAND ----------
@@ -40,5 +51,5 @@ output_mode = require_choice("gold_output_mode", dbutils.widgets.get("gold_outpu
 # Silver may not have written yet: its table and ours are created first, so this stream can start in any order.
 create_tables(spark, catalog, silver_schema=silver_schema, gold_schema=gold_schema)
 silver = spark.readStream.table(silver_table(catalog, silver_schema))
-query = start_gold(silver, gold_table(catalog, gold_schema), checkpoint_volume, trigger, output_mode)
+query = start_gold(silver, gold_table(catalog, gold_schema), checkpoint_volume, trigger, output_mode, interval=interval)
 run_to_end(query)

@@ -8,6 +8,7 @@
 #   silver_schema      schema of the silver and quarantine tables
 #   checkpoint_volume  /Volumes/<catalog>/<schema>/<volume>; this stream checkpoints in <volume>/silver/weather
 #   trigger            continuous (runs until stopped) | availableNow (processes what is there, then stops)
+#   trigger_seconds    seconds between micro-batches of a continuous run
 
 # COMMAND ----------
 
@@ -17,12 +18,21 @@ dbutils.widgets.text("bronze_schema", "bronze")
 dbutils.widgets.text("silver_schema", "silver")
 dbutils.widgets.text("checkpoint_volume", "")
 dbutils.widgets.text("trigger", "")
+dbutils.widgets.text("trigger_seconds", "")
 
 # COMMAND ----------
 
 from medallion.schema import bronze_table, quarantine_table, silver_table
 from medallion.silver import start_silver
-from medallion.streams import TRIGGERS, require_choice, require_text, require_volume_path, run_to_end
+from medallion.streams import (
+    TRIGGERS,
+    require_choice,
+    require_positive_int,
+    require_text,
+    require_volume_path,
+    run_to_end,
+    trigger_interval,
+)
 from medallion.tables import create_tables
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
@@ -30,6 +40,7 @@ bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema
 silver_schema = require_text("silver_schema", dbutils.widgets.get("silver_schema"))
 checkpoint_volume = require_volume_path(dbutils.widgets.get("checkpoint_volume"))
 trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
+interval = trigger_interval(require_positive_int("trigger_seconds", dbutils.widgets.get("trigger_seconds")))
 
 # COMMAND ----------
 
@@ -42,5 +53,6 @@ query = start_silver(
     quarantine_table(catalog, silver_schema),
     checkpoint_volume,
     trigger,
+    interval=interval,
 )
 run_to_end(query)

@@ -9,8 +9,10 @@ from medallion.schema import GOLD_SCHEMA, NUMERIC_FIELDS
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 WINDOW = "5 minutes"
+WINDOW_MICROS = 5 * 60 * 1_000_000
 # How far behind the newest event time a late event is still counted; older windows are final and leave the state.
 WATERMARK = "5 minutes"
+WATERMARK_MILLIS = 5 * 60 * 1000
 OUTPUT_MODES = ("update", "append")
 
 
@@ -87,6 +89,59 @@ def merge_summaries(summaries: DataFrame, table: str) -> None:
         )
     finally:
         summaries.sparkSession.catalog.dropTempView(view)
+
+
+def window_start(micros: int) -> int:
+    """The start of the five-minute window holding a time (microseconds since the epoch), as `F.window` aligns it."""
+    return micros - micros % WINDOW_MICROS
+
+
+def _from_micros(micros: int) -> str:
+    # A literal independent of the session time zone, for predicates Delta parses (replaceWhere).
+    return f"timestamp_micros({micros})"
+
+
+def rewrite_open_windows(silver: DataFrame, table: str, first_start: int, app_id: str, batch_id: int) -> None:
+    """Replaces gold's windows starting at or after `first_start` (microseconds) with their summaries of `silver`.
+
+    The single-stream layout's update mode. Every window from `first_start` on is still open (its end is after the
+    watermark), so each silver row in it arrived while it was open and counts: the summary of silver's rows is the
+    state Spark's streaming aggregation would hold, and rewriting it is idempotent. One overwrite commit replaces the
+    range, written once per batch (txnAppId/txnVersion); replaying the batch recomputes the same rows.
+    """
+    rows = silver.where(F.col("timestamp") >= F.timestamp_micros(F.lit(first_start)))
+    (
+        summarize_windows(rows)
+        .write.format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", f"start >= {_from_micros(first_start)}")
+        .option("txnAppId", f"{app_id}:{table}")
+        .option("txnVersion", batch_id)
+        .saveAsTable(table)
+    )
+
+
+def append_closed_windows(
+    silver: DataFrame, table: str, watermark_before: int, watermark_after: int, app_id: str, batch_id: int
+) -> None:
+    """Appends the windows this batch closed: those whose end is after the old watermark and not after the new one
+    (milliseconds, as Spark keeps watermarks). The single-stream layout's append mode; each window is written once."""
+    low, high = watermark_before * 1000, watermark_after * 1000
+    first_start = window_start(low)
+    rows = silver.where(
+        (F.col("timestamp") >= F.timestamp_micros(F.lit(first_start)))
+        & (F.col("timestamp") < F.timestamp_micros(F.lit(window_start(high))))
+    )
+    closed = summarize_windows(rows).where(
+        (F.col("end") > F.timestamp_micros(F.lit(low))) & (F.col("end") <= F.timestamp_micros(F.lit(high)))
+    )
+    (
+        closed.write.format("delta")
+        .mode("append")
+        .option("txnAppId", f"{app_id}:{table}")
+        .option("txnVersion", batch_id)
+        .saveAsTable(table)
+    )
 
 
 def start_gold(

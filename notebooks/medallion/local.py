@@ -18,11 +18,13 @@ from pyspark.sql import functions as F
 from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_connector_lines, start_bronze, to_bronze
 from medallion.gold import OUTPUT_MODES, start_gold
 from medallion.lines import InputError, check_lines
+from medallion.pipeline import MedallionTables, start_pipeline
 from medallion.sample import generate_events, write_lines
 from medallion.schema import GOLD_SCHEMA, bronze_table, gold_table, quarantine_table, silver_table
 from medallion.session import local_session
 from medallion.silver import start_silver
-from medallion.streams import DrainReport, run_to_end
+from medallion.streams import DrainReport, drain, require_choice, run_to_end
+from medallion.tables import create_tables
 
 LOCAL_CATALOG = "spark_catalog"
 SCHEMAS = {"bronze": "bronze", "silver": "silver", "gold": "gold"}
@@ -30,16 +32,23 @@ SAMPLE_EVENTS = 2000
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 SOURCES = ("file", "eventhubs")
+# single: one stream through all four tables (the job's default); layered: bronze, silver and gold streams in turn.
+STREAMS = ("single", "layered")
 
 
 def run_pipeline(
-    spark: SparkSession, source_dir: str, checkpoints: str, gold_mode: str = "update", schemas: dict | None = None
+    spark: SparkSession,
+    source_dir: str,
+    checkpoints: str,
+    gold_mode: str = "update",
+    schemas: dict | None = None,
+    streams: str = "single",
 ) -> None:
-    """Runs bronze, silver and gold once each as scheduled runs: each processes what is new and stops.
+    """Runs the pipeline once as a scheduled run over a folder of connector rows: it processes what is new and stops.
 
     Running it again over the same checkpoints processes only what was added to `source_dir` since.
     """
-    run_layers(spark, read_connector_lines(spark, source_dir), checkpoints, gold_mode, schemas)
+    run_layers(spark, read_connector_lines(spark, source_dir), checkpoints, gold_mode, schemas, streams=streams)
 
 
 def run_layers(
@@ -49,20 +58,33 @@ def run_layers(
     gold_mode: str = "update",
     schemas: dict | None = None,
     stall_timeout: float | None = None,
+    streams: str = "single",
 ) -> DrainReport:
-    """Drains `connector_rows` (a stream in the connector's shape) into bronze as the scheduled bronze notebook does,
-    then runs silver and gold with availableNow triggers. Returns what the bronze drain read."""
+    """Drains `connector_rows` (a stream in the connector's shape) as the job's scheduled run does, and returns what
+    the drain read. `single`: one stream writes all four tables per micro-batch (`medallion.pipeline`); `layered`:
+    bronze drains into its table, then silver and gold run with availableNow triggers, one after the other."""
+    require_choice("streams", streams, STREAMS)
     schemas = schemas or SCHEMAS
     for schema in schemas.values():
         spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
-    bronze = bronze_table(LOCAL_CATALOG, schemas["bronze"])
-    silver = silver_table(LOCAL_CATALOG, schemas["silver"])
-    quarantine = quarantine_table(LOCAL_CATALOG, schemas["silver"])
-    gold = gold_table(LOCAL_CATALOG, schemas["gold"])
-    bronze_query = start_bronze(to_bronze(connector_rows), bronze, checkpoints, "availableNow")
+    tables = MedallionTables(
+        bronze=bronze_table(LOCAL_CATALOG, schemas["bronze"]),
+        silver=silver_table(LOCAL_CATALOG, schemas["silver"]),
+        quarantine=quarantine_table(LOCAL_CATALOG, schemas["silver"]),
+        gold=gold_table(LOCAL_CATALOG, schemas["gold"]),
+    )
+    if streams == "single":
+        create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+        query = start_pipeline(to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode)
+        return drain(query, stall_timeout)
+    bronze_query = start_bronze(to_bronze(connector_rows), tables.bronze, checkpoints, "availableNow")
     report = finish_bronze(bronze_query, "availableNow", stall_timeout)
-    run_to_end(start_silver(spark.readStream.table(bronze), silver, quarantine, checkpoints, "availableNow"))
-    run_to_end(start_gold(spark.readStream.table(silver), gold, checkpoints, "availableNow", gold_mode))
+    run_to_end(
+        start_silver(
+            spark.readStream.table(tables.bronze), tables.silver, tables.quarantine, checkpoints, "availableNow"
+        )
+    )
+    run_to_end(start_gold(spark.readStream.table(tables.silver), tables.gold, checkpoints, "availableNow", gold_mode))
     return report
 
 

@@ -5,6 +5,8 @@ an `event_id` reaches silver at most once: a repeat goes to quarantine as a dupl
 """
 
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -50,27 +52,49 @@ def trim_whitespace(text: Column) -> Column:
     return F.regexp_replace(text, _EDGE_WHITESPACE, "")
 
 
-def parse_bodies(bronze: DataFrame) -> DataFrame:
-    """Adds `body_text` (the body decoded as UTF-8), `event` (the body typed by the event schema) and the parse probes.
+# The typed parse also keeps the body in this column when any field could not take its type, or the body is no object.
+_CORRUPT = "_corrupt_record"
+_TYPED_SCHEMA = T.StructType([*BODY_SCHEMA.fields, T.StructField(_CORRUPT, T.StringType())])
+_TYPED_OPTIONS = {**_JSON_OPTIONS, "columnNameOfCorruptRecord": _CORRUPT}
+# What a text field holds when its JSON value was not a string: Spark renders a number (`12`, `1.0E5`, `"Infinity"`
+# for an overflow), a boolean, an array or an object as JSON text. A string whose text looks like one of these is
+# ambiguous and takes the probes; every other string was certainly a JSON string.
+_MAYBE_NOT_A_STRING = r'^(?:[-+]?[0-9][0-9.eE+-]*|"?[-+]?(?:Infinity|INF|NaN)"?|true|false|null|[\[{][\s\S]*)$'
 
-    Kept separate from `classify_events` so that Spark parses each body once per probe, however often a rule uses it.
+
+def parse_bodies(bronze: DataFrame) -> DataFrame:
+    """Adds `body_text` (the body decoded as UTF-8), `event` (the body typed by the event schema), `_is_object`, and
+    the parse probes a rule may need.
+
+    One typed parse answers for almost every body: when it keeps no corrupt record, the body is a JSON object whose
+    numbers are numbers, so only its text fields' JSON types are left to tell. The probes (a parse to a map of raw
+    texts, which tells a missing field from a wrong type, and one parse per JSON type) run only for the rare body the
+    typed parse could not read, or whose text fields look like numbers, booleans, arrays or objects: parsing a string
+    as a number makes Spark's parser throw, and throwing for every field of every body cost most of silver's time.
     """
     body_text = F.col("body").cast("string")
+    typed = F.from_json("body_text", _TYPED_SCHEMA, _TYPED_OPTIONS)
+    parsed = bronze.withColumn("body_text", body_text).withColumn("_typed", typed)
+    clean = F.col("_typed").isNotNull() & F.col(f"_typed.{_CORRUPT}").isNull()
+    ambiguous = F.lit(False)
+    for name in TEXT_FIELDS:
+        ambiguous = ambiguous | F.coalesce(F.col(f"_typed.{name}").rlike(_MAYBE_NOT_A_STRING), F.lit(False))
+    probes = F.struct(
+        *[F.from_json("body_text", _probe_schema(kind), _JSON_OPTIONS).alias(name) for name, kind in _PROBES.items()]
+    )
     # Spark's parser reads the first JSON value of a text and ignores what follows. Parsing `[<body>,"<sha-256 of the
     # body>"]` as an array tells whether the body is exactly one value: any text after that value either breaks the
     # array or adds elements before the digest, and no body can contain its own digest.
     digest = F.sha2(F.col("body_text"), 256)
     one_value = F.concat(F.lit("["), F.col("body_text"), F.lit(',"'), digest, F.lit('"]'))
-    return bronze.withColumn("body_text", body_text).select(
-        "*",
-        F.from_json("body_text", _AS_MAP, _JSON_OPTIONS).alias("_fields"),
-        F.from_json("body_text", BODY_SCHEMA, _JSON_OPTIONS).alias("event"),
+    return parsed.select(
+        *[column for column in parsed.columns if column != "_typed"],
+        F.col("_typed").dropFields(_CORRUPT).alias("event"),
+        F.when(~clean, F.from_json("body_text", _AS_MAP, _JSON_OPTIONS)).alias("_fields"),
+        clean.alias("_clean"),
+        F.when(~clean | ambiguous, probes).alias("_probes"),
         F.from_json(one_value, _ONE_VALUE, _JSON_OPTIONS).alias("_one_value"),
         digest.alias("_digest"),
-        *[
-            F.from_json("body_text", _probe_schema(kind), _JSON_OPTIONS).alias(f"_as_{name}")
-            for name, kind in _PROBES.items()
-        ],
     )
 
 
@@ -78,10 +102,11 @@ def _body_problem() -> Column:
     trimmed = F.trim(F.col("body_text"))
     one_value = F.col("_one_value")
     is_one_value = (F.size(one_value) == 2) & (F.element_at(one_value, 2) == F.col("_digest"))
+    is_object = F.col("_clean") | F.col("_fields").isNotNull()
     return (
         F.when(F.col("body").isNull() | (trimmed == ""), F.lit("body is empty"))
-        .when(F.col("_fields").isNotNull() & is_one_value, F.lit(None).cast("string"))
-        .when(F.col("_fields").isNotNull(), F.lit("body has text after the JSON object"))
+        .when(is_object & is_one_value, F.lit(None).cast("string"))
+        .when(is_object, F.lit("body has text after the JSON object"))
         .when(is_one_value, F.lit("body is not a JSON object"))
         .otherwise(F.lit("body is not valid JSON"))
     )
@@ -94,12 +119,12 @@ def _field_problems() -> list[Column]:
         raw = F.col("_fields").getItem(name)
         typed = F.col(f"event.{name}")
         if name in NUMERIC_FIELDS:
-            wrong_type = raw.isNotNull() & typed.isNull()
+            wrong_type = raw.isNotNull() & typed.isNull()  # raw is only parsed when the typed parse failed
             problems.append(F.when(wrong_type, F.lit(f"{name} must be a number")))
         else:
             wrong_type = F.lit(False)
             for probe in _PROBES:
-                wrong_type = wrong_type | F.col(f"_as_{probe}.{name}").isNotNull()
+                wrong_type = wrong_type | F.col(f"_probes.{probe}.{name}").isNotNull()
             problems.append(F.when(wrong_type, F.lit(f"{name} must be a string")))
         if name in REQUIRED_FIELDS:
             missing = typed.isNull() if name in NUMERIC_FIELDS else F.coalesce(trim_whitespace(typed), F.lit("")) == ""
@@ -228,32 +253,51 @@ _WRITTEN = (
 )
 
 
-def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
-    """Writes one micro-batch to both tables, exactly once, with every row in exactly one of them.
+def append_once(frame: DataFrame, table: str, app_id: str, batch_id: int) -> None:
+    """Appends `frame` to the Delta table once per (app_id, batch_id): Delta skips a (txnAppId, txnVersion) it already
+    committed, so a micro-batch replayed after a failure is not written twice."""
+    (
+        frame.write.format("delta")
+        .mode("append")
+        .option("txnAppId", f"{app_id}:{table}")
+        .option("txnVersion", batch_id)
+        .saveAsTable(table)
+    )
 
-    Delta skips a (txnAppId, txnVersion) it already committed, so a batch replayed after a failure is not written
-    twice. Quarantine is written first: until silver's write commits, silver is as it was before this batch, so a
-    replay finds the same duplicates and writes the same silver rows. Any other failure fails the batch and the stream.
+
+@contextmanager
+def classified_batch(batch: DataFrame, silver: str) -> Iterator[DataFrame]:
+    """The batch's rows with `reason` set (null for a valid event, duplicates included), cached while in use.
+
+    Both frames are cached: the duplicate check reads the classified rows twice (its ids and the rows), and both
+    writes read the marked rows; without the caches Spark would parse every body and scan silver once per use. Only
+    the columns the writes use are kept, so the parse probes are neither cached nor shuffled by the duplicate check.
     """
     spark = batch.sparkSession
     existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
-    # Both cached: the duplicate check reads the classified rows twice (its ids and the rows), and both writes read
-    # the marked rows; without the caches Spark would parse every body and scan silver once per use. Only the columns
-    # the writes use are kept, so the parse probes are neither cached nor shuffled by the duplicate check.
     classified = classify_events(batch).select(*_WRITTEN).persist()
     marked = mark_duplicates(classified, existing).persist()
     try:
-        for frame, table in ((quarantined_events(marked), quarantine), (valid_events(marked), silver)):
-            (
-                frame.write.format("delta")
-                .mode("append")
-                .option("txnAppId", f"{app_id}:{table}")
-                .option("txnVersion", batch_id)
-                .saveAsTable(table)
-            )
+        yield marked
     finally:
         marked.unpersist()
         classified.unpersist()
+
+
+def write_silver_tables(marked: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
+    """Writes a classified batch to both tables, exactly once, with every row in exactly one of them.
+
+    Quarantine is written first: until silver's write commits, silver is as it was before this batch, so a replay
+    finds the same duplicates and writes the same silver rows. Any other failure fails the batch and the stream.
+    """
+    append_once(quarantined_events(marked), quarantine, app_id, batch_id)
+    append_once(valid_events(marked), silver, app_id, batch_id)
+
+
+def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
+    """Classifies one micro-batch of bronze rows and writes it to silver and quarantine (`write_silver_tables`)."""
+    with classified_batch(batch, silver) as marked:
+        write_silver_tables(marked, batch_id, silver, quarantine, app_id)
 
 
 def start_silver(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
 
 TRIGGERS = ("continuous", "availableNow")
-# A continuous job polls the source on this interval; short enough for fresh gold, long enough for few small files.
+# A continuous stream started without an interval polls its source this often (the job passes trigger_seconds).
 CONTINUOUS_INTERVAL = "10 seconds"
 # A drain runs its micro-batches back to back; each is still bounded by the source's own limit (maxEventsPerTrigger).
 DRAIN_INTERVAL = "0 seconds"
@@ -129,6 +129,11 @@ def run_to_end(query: StreamingQuery) -> None:
     finally:
         if query.isActive:
             query.stop()
+
+
+def trigger_interval(seconds: int) -> str:
+    """The processing-time interval of a continuous stream triggered every `seconds` seconds."""
+    return f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
 
 
 def require_text(name: str, value: str) -> str:
