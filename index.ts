@@ -146,6 +146,8 @@ const job = new MedallionJob(
         listenConnectionString: ingest.listenConnectionString,
         consumerGroup: ingest.consumerGroupName,
         mode: config.job.mode,
+        streams: config.job.streams,
+        triggerSeconds: config.job.triggerSeconds,
         schedule: config.job.schedule,
         timezone: config.job.timezone,
         timeoutSeconds: config.job.timeoutSeconds,

@@ -1,16 +1,16 @@
-// MedallionJob: uploads the notebooks and their runtime modules, keeps the Listen key in a secret scope, and defines the
-// streaming job on its own job cluster, with failure notifications and backlog health rules.
+// MedallionJob: uploads the notebooks of the chosen stream layout and their runtime modules, keeps the Listen key in a
+// secret scope, and defines the streaming job on its own job cluster, with failure notifications and backlog rules.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { medallionLayers, type MedallionLayer } from "./medallionCatalog";
 import { accessControlFor, jobRunAs, type RunAsIdentity } from "./runAs";
-import { clusterShape, eventHubsConnectorCoordinates } from "./streamingCluster";
+import { clusterShape, eventHubsConnectorCoordinates, streamingSparkConf, type StreamLayout } from "./streamingCluster";
 
 export type JobMode = "continuous" | "availableNow";
 
-/** The job cluster the three tasks share; it starts with a run and stops when the run ends. */
+/** The job cluster the tasks share; it starts with a run and stops when the run ends. */
 export interface JobClusterArgs {
     /** Databricks runtime; an LTS image with Scala 2.12 for the connector. Defaults to "15.4.x-scala2.12". */
     sparkVersion?: pulumi.Input<string>;
@@ -39,7 +39,7 @@ export interface MedallionJobArgs {
     interactiveClusterId?: pulumi.Input<string>;
     /** Workspace URL, for the job's link. */
     workspaceUrl: pulumi.Input<string>;
-    /** Local folder holding bronze.py, silver.py, gold.py and the `medallion` package. */
+    /** Local folder holding the notebooks (pipeline.py, or bronze.py, silver.py, gold.py) and the `medallion` package. */
     notebooksDir: string;
     /**
      * Workspace folder the notebooks and their module are uploaded to, one per stack. The component creates it and
@@ -60,8 +60,16 @@ export interface MedallionJobArgs {
     listenConnectionString: pulumi.Input<string>;
     /** Name of the secret scope. Defaults to the component name. */
     secretScopeName?: string;
-    /** "continuous": three streams side by side until paused; "availableNow": bronze, silver, gold in sequence on a schedule. Defaults to "availableNow". */
+    /** "continuous": the streams run until paused; "availableNow": each run drains the hub and stops, on a schedule. Defaults to "availableNow". */
     mode?: JobMode;
+    /**
+     * "single": one task (`pipeline`) whose one stream reads Event Hubs and writes bronze, silver, quarantine and gold
+     * in each micro-batch; "layered": one task and stream per layer (`bronze`, `silver`, `gold`), chained through
+     * the Delta tables. Defaults to "single".
+     */
+    streams?: StreamLayout;
+    /** Seconds of a continuous run's processing-time trigger; passed to every task, scheduled runs ignore it. Defaults to 5. */
+    triggerSeconds?: number;
     /** Quartz cron schedule of availableNow runs. Defaults to every 15 minutes. */
     schedule?: string;
     /** Time zone of the schedule. Defaults to "UTC". */
@@ -76,7 +84,7 @@ export interface MedallionJobArgs {
     consumerGroup?: pulumi.Input<string>;
     /** Where a new stream starts reading Event Hubs. Defaults to "start". */
     startingPosition?: "start" | "latest";
-    /** Events per micro-batch. Defaults to 1000 per partition, set by the caller. */
+    /** Most events per micro-batch; the caller computes the default (src/config.ts defaultMaxEventsPerTrigger). */
     maxEventsPerTrigger: number;
     /** How gold is written. Defaults to "update". */
     goldOutputMode?: "update" | "append";
@@ -84,17 +92,33 @@ export interface MedallionJobArgs {
     paused?: boolean;
     /** E-mail addresses told about failed runs and streams falling behind. Defaults to none. */
     notify?: string[];
-    /** Backlog thresholds of the silver and gold streams. Defaults to 200 files and 1 GiB. */
+    /** Backlog thresholds of the streams that read Delta (layered silver and gold). Defaults to 200 files and 1 GiB. */
     backlog?: BacklogThresholds;
     /** Tags of the job and its cluster. Defaults to none. */
     tags?: Record<string, string>;
 }
 
-/** Key of the job cluster the three tasks share. */
+/** Key of the job cluster the tasks share. */
 export const jobClusterKey = "medallion";
 
-/** Whether each layer's stream reads a Delta table, and so reports the streaming backlog metrics Delta sources have. */
-const readsDelta: Record<MedallionLayer, boolean> = { bronze: false, silver: true, gold: true };
+/** Key (and notebook name) of the single-stream layout's one task. */
+export const pipelineTaskKey = "pipeline";
+
+/** The task keys of each layout, in run order; each task runs the notebook of the same name. */
+export const streamTaskKeys: Record<StreamLayout, readonly string[]> = {
+    single: [pipelineTaskKey],
+    layered: medallionLayers,
+};
+
+/** One stream of the job: its task key (also its notebook's name), what it reads, and its notebook's parameters. */
+interface StreamTask {
+    key: string;
+    /** Reads Event Hubs, so needs the connector library on its cluster. */
+    readsEventHubs: boolean;
+    /** Reads a Delta table, and so reports the streaming backlog metrics Delta sources have. */
+    readsDelta: boolean;
+    parameters: Record<string, pulumi.Input<string>>;
+}
 
 /** Key of the Listen connection string inside the job's secret scope. */
 export const listenSecretKey = "eventhubs-listen-connection-string";
@@ -106,8 +130,8 @@ export class MedallionJob extends pulumi.ComponentResource {
     public readonly jobUrl: pulumi.Output<string>;
     /** Secret scope holding the Listen connection string. */
     public readonly secretScope: pulumi.Output<string>;
-    /** Workspace path of each notebook. */
-    public readonly notebookPaths: Record<MedallionLayer, pulumi.Output<string>>;
+    /** Workspace path of each notebook, by the key of the task that runs it (`pipeline`, or `bronze`, `silver`, `gold`). */
+    public readonly notebookPaths: Record<string, pulumi.Output<string>>;
     /** The workspace folder holding the notebooks and their module. */
     public readonly workspaceFolder: pulumi.Output<string>;
 
@@ -115,6 +139,14 @@ export class MedallionJob extends pulumi.ComponentResource {
         super("lakestream:pipeline:MedallionJob", name, {}, opts);
 
         const mode = args.mode ?? "availableNow";
+        const streams = args.streams ?? "single";
+        const triggerSeconds = args.triggerSeconds ?? 5;
+        if (!Number.isInteger(triggerSeconds) || triggerSeconds <= 0) {
+            throw new pulumi.ResourceError(
+                `triggerSeconds must be a positive whole number of seconds (got ${triggerSeconds})`,
+                this,
+            );
+        }
         const timeoutSeconds = args.timeoutSeconds ?? 3600;
         if (timeoutSeconds <= 0) {
             throw new pulumi.ResourceError(`timeoutSeconds must be positive (got ${timeoutSeconds})`, this);
@@ -167,26 +199,89 @@ export class MedallionJob extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The parameters of each stream are exactly the widgets its notebook declares (docs/interfaces.md).
+        const common = {
+            catalog: args.catalogName,
+            checkpoint_volume: args.checkpointVolumePath,
+            trigger: mode,
+            trigger_seconds: String(triggerSeconds),
+        };
+        const eventHubsParameters = {
+            secret_scope: scope.name,
+            secret_key: listenSecretKey,
+            starting_position: args.startingPosition ?? "start",
+            max_events_per_trigger: String(args.maxEventsPerTrigger),
+            consumer_group: args.consumerGroup ?? "$Default",
+        };
+        const goldOutputMode = args.goldOutputMode ?? "update";
+        const streamTasks: StreamTask[] =
+            streams === "single"
+                ? [
+                      {
+                          key: pipelineTaskKey,
+                          readsEventHubs: true,
+                          readsDelta: false,
+                          parameters: {
+                              ...common,
+                              bronze_schema: args.schemaNames.bronze,
+                              silver_schema: args.schemaNames.silver,
+                              gold_schema: args.schemaNames.gold,
+                              ...eventHubsParameters,
+                              gold_output_mode: goldOutputMode,
+                          },
+                      },
+                  ]
+                : [
+                      {
+                          key: "bronze",
+                          readsEventHubs: true,
+                          readsDelta: false,
+                          parameters: { ...common, bronze_schema: args.schemaNames.bronze, ...eventHubsParameters },
+                      },
+                      {
+                          key: "silver",
+                          readsEventHubs: false,
+                          readsDelta: true,
+                          parameters: {
+                              ...common,
+                              bronze_schema: args.schemaNames.bronze,
+                              silver_schema: args.schemaNames.silver,
+                          },
+                      },
+                      {
+                          key: "gold",
+                          readsEventHubs: false,
+                          readsDelta: true,
+                          parameters: {
+                              ...common,
+                              silver_schema: args.schemaNames.silver,
+                              gold_schema: args.schemaNames.gold,
+                              gold_output_mode: goldOutputMode,
+                          },
+                      },
+                  ];
+
+        // Only the notebooks of the chosen layout are uploaded: a notebook the job does not run is code nobody reviews.
         const notebooks = Object.fromEntries(
-            medallionLayers.map((layer) => [
-                layer,
+            streamTasks.map((task) => [
+                task.key,
                 new databricks.Notebook(
-                    `${name}-${layer}-notebook`,
+                    `${name}-${task.key}-notebook`,
                     {
-                        path: `${folder}/${layer}`,
-                        source: path.join(args.notebooksDir, `${layer}.py`),
+                        path: `${folder}/${task.key}`,
+                        source: path.join(args.notebooksDir, `${task.key}.py`),
                         language: "PYTHON",
                     },
                     { parent: this, dependsOn: [folderPermissions] },
                 ),
             ]),
-        ) as Record<MedallionLayer, databricks.Notebook>;
+        ) as Record<string, databricks.Notebook>;
 
         // The notebooks import the `medallion` package from their own folder: only the modules they reach are uploaded,
         // not the local-only session, sample and CLI modules.
         const moduleFiles = runtimeModuleFiles(
             args.notebooksDir,
-            medallionLayers.map((layer) => `${layer}.py`),
+            streamTasks.map((task) => `${task.key}.py`),
         );
         const uploads = moduleFiles.map(
             (file) =>
@@ -203,63 +298,36 @@ export class MedallionJob extends pulumi.ComponentResource {
                 ),
         );
 
-        const common = {
-            catalog: args.catalogName,
-            checkpoint_volume: args.checkpointVolumePath,
-            trigger: mode,
-        };
-        const baseParameters: Record<MedallionLayer, Record<string, pulumi.Input<string>>> = {
-            bronze: {
-                ...common,
-                bronze_schema: args.schemaNames.bronze,
-                secret_scope: scope.name,
-                secret_key: listenSecretKey,
-                starting_position: args.startingPosition ?? "start",
-                max_events_per_trigger: String(args.maxEventsPerTrigger),
-                consumer_group: args.consumerGroup ?? "$Default",
-            },
-            silver: {
-                ...common,
-                bronze_schema: args.schemaNames.bronze,
-                silver_schema: args.schemaNames.silver,
-            },
-            gold: {
-                ...common,
-                silver_schema: args.schemaNames.silver,
-                gold_schema: args.schemaNames.gold,
-                gold_output_mode: args.goldOutputMode ?? "update",
-            },
-        };
-
         const pauseStatus = (args.paused ?? true) ? "PAUSED" : "UNPAUSED";
         const notify = args.notify ?? [];
         const backlogRules = [
             { metric: "STREAMING_BACKLOG_FILES", op: "GREATER_THAN", value: args.backlog?.maxFiles ?? 200 },
             { metric: "STREAMING_BACKLOG_BYTES", op: "GREATER_THAN", value: args.backlog?.maxBytes ?? 1024 ** 3 },
         ];
-        const tasks = medallionLayers.map((layer, index) => ({
-            taskKey: layer,
+        const tasks = streamTasks.map((task, index) => ({
+            taskKey: task.key,
             ...(args.interactiveClusterId !== undefined
                 ? { existingClusterId: args.interactiveClusterId }
                 : { jobClusterKey }),
-            notebookTask: { notebookPath: notebooks[layer].path, baseParameters: baseParameters[layer] },
-            // Only bronze reads Event Hubs; the library installs on the cluster the task runs on.
-            libraries: layer === "bronze" ? [{ maven: { coordinates: eventHubsConnectorCoordinates } }] : undefined,
+            notebookTask: { notebookPath: notebooks[task.key].path, baseParameters: task.parameters },
+            // The library installs on the cluster the task runs on; only the stream that reads Event Hubs needs it.
+            libraries: task.readsEventHubs ? [{ maven: { coordinates: eventHubsConnectorCoordinates } }] : undefined,
             // Databricks measures the backlog of Delta sources in files and bytes; the connector's source has no such
-            // metric, so bronze's lag is watched by `npm run status` and an Azure Monitor alert (docs/operations.md).
-            ...(readsDelta[layer]
+            // metric, so the lag of the stream reading Event Hubs is watched by `npm run status` and an Azure Monitor
+            // alert (docs/operations.md).
+            ...(task.readsDelta
                 ? {
                       health: { rules: backlogRules },
                       emailNotifications: notify.length > 0 ? { onStreamingBacklogExceededs: notify } : undefined,
                   }
                 : {}),
-            // Continuous jobs allow neither task dependencies nor retry policies: the three streams run side by side,
-            // and continuous.taskRetryMode retries a failed one.
+            // Continuous jobs allow neither task dependencies nor retry policies: the streams run side by side, and
+            // continuous.taskRetryMode retries a failed one.
             ...(mode === "availableNow"
                 ? {
                       maxRetries: args.maxRetries ?? 1,
                       minRetryIntervalMillis: 60_000,
-                      dependsOns: index > 0 ? [{ taskKey: medallionLayers[index - 1] }] : undefined,
+                      dependsOns: index > 0 ? [{ taskKey: streamTasks[index - 1].key }] : undefined,
                   }
                 : {}),
         }));
@@ -273,6 +341,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                 { localDisk: true, minCores: 4, category: "General Purpose" },
                 { parent: this, dependsOn: workspaceProvider !== undefined ? [workspaceProvider] : [] },
             ).id;
+        const sized = clusterShape(shape.workers, shape.autoscale, args.tags);
         const jobClusters =
             args.interactiveClusterId !== undefined
                 ? undefined
@@ -285,7 +354,17 @@ export class MedallionJob extends pulumi.ComponentResource {
                               // Dedicated access mode: standard mode blocks EventHubsUtils.encrypt, which bronze needs.
                               dataSecurityMode: "SINGLE_USER",
                               singleUserName,
-                              ...clusterShape(shape.workers, shape.autoscale, args.tags),
+                              ...sized,
+                              // Set before the first run: the shuffle partitions and the state store provider are
+                              // fixed in a stateful stream's checkpoint.
+                              sparkConf: {
+                                  ...sized.sparkConf,
+                                  ...streamingSparkConf({
+                                      streams,
+                                      workers: shape.workers,
+                                      autoscale: shape.autoscale,
+                                  }),
+                              },
                           },
                       },
                   ];
@@ -328,11 +407,7 @@ export class MedallionJob extends pulumi.ComponentResource {
         this.jobUrl = pulumi.interpolate`${args.workspaceUrl}/jobs/${job.id}`;
         this.secretScope = scope.name;
         this.workspaceFolder = directory.path;
-        this.notebookPaths = {
-            bronze: notebooks.bronze.path,
-            silver: notebooks.silver.path,
-            gold: notebooks.gold.path,
-        };
+        this.notebookPaths = Object.fromEntries(streamTasks.map((task) => [task.key, notebooks[task.key].path]));
         this.registerOutputs({
             jobId: this.jobId,
             jobUrl: this.jobUrl,

@@ -6,6 +6,46 @@ import { accessControlFor, type RunAsIdentity } from "./runAs";
 /** Maven coordinates of the Event Hubs Spark connector; it exists for Scala 2.12 only. */
 export const eventHubsConnectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
 
+/** How the pipeline's streams are laid out: one stream writing every layer, or one stream per layer. */
+export type StreamLayout = "single" | "layered";
+
+/** Cores of the default node type (the smallest general-purpose type with 4 cores and a local disk). */
+const defaultNodeCores = 4;
+
+/**
+ * Spark settings of a cluster that runs the pipeline's streams, fixed before the first run:
+ * - `spark.sql.shuffle.partitions`: one per core, 4 × max(1, workers or autoscale.maxWorkers) on the default 4-core
+ *   node. Spark's default of 200 makes every micro-batch of gold's aggregation run 200 tasks on 4 cores, and a
+ *   stateful stream keeps the number in its checkpoint for good: changing it later needs a new checkpoint (Apache
+ *   Spark Structured Streaming guide, "Additional information"; Databricks, "What is stateful streaming?" recommends
+ *   1-2 times the cluster's cores).
+ * - layered only, `spark.sql.streaming.stateStore.providerClass`: Databricks' RocksDB state store, which keeps
+ *   gold's window state off the JVM heap (Databricks, "Configure RocksDB state store on Databricks"; the default
+ *   from runtime 17.3, which the Scala 2.12 connector cannot use). The provider is fixed in the checkpoint too.
+ * - `spark.databricks.delta.autoCompact.enabled` = `auto` and `spark.databricks.delta.optimizeWrite.enabled` =
+ *   `true`: a commit every few seconds otherwise leaves many small files for the SQL warehouse to read (Databricks,
+ *   "Control data file size"; these session settings take precedence over table properties, "Delta table properties
+ *   reference").
+ */
+export function streamingSparkConf(args: {
+    streams: StreamLayout;
+    workers?: number;
+    autoscale?: { minWorkers: number; maxWorkers: number };
+}): Record<string, string> {
+    const workers = Math.max(1, args.autoscale?.maxWorkers ?? args.workers ?? 0);
+    return {
+        "spark.sql.shuffle.partitions": String(defaultNodeCores * workers),
+        ...(args.streams === "layered"
+            ? {
+                  "spark.sql.streaming.stateStore.providerClass":
+                      "com.databricks.sql.streaming.state.RocksDBStateStoreProvider",
+              }
+            : {}),
+        "spark.databricks.delta.autoCompact.enabled": "auto",
+        "spark.databricks.delta.optimizeWrite.enabled": "true",
+    };
+}
+
 /** The cluster settings that depend on its size: single node for 0 workers, else a fixed count or a range. */
 export function clusterShape(
     workers: number | undefined,

@@ -19,6 +19,7 @@ import { powerBiTargetsSqlWarehouse } from "./databricks/powerBiTargetsSqlWareho
 import { continuousJobTaskRetry } from "./databricks/continuousJobTaskRetry";
 import { jobFailureNotification } from "./databricks/jobFailureNotification";
 import { jobOnJobCompute } from "./databricks/jobOnJobCompute";
+import { jobShufflePartitions } from "./databricks/jobShufflePartitions";
 import { sqlWarehouseAutoStop } from "./databricks/sqlWarehouseAutoStop";
 import { authorizationRuleLeastPrivilege } from "./eventhubs/authorizationRuleLeastPrivilege";
 import { hubPartitionCount } from "./eventhubs/hubPartitionCount";
@@ -62,6 +63,7 @@ export const policies = [
     jobOnJobCompute,
     continuousJobTaskRetry,
     jobFailureNotification,
+    jobShufflePartitions,
     jobTimeout,
     jobSingleConcurrentRun,
     jobNoUnpausedContinuous,

@@ -158,9 +158,25 @@ const clusterSchema = z
 
 const emailAddress = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
 
+/** Processing-time trigger of a continuous run when the stack does not set one, in seconds (docs/operations.md). */
+export const defaultTriggerSeconds = 5;
+
+/**
+ * The default `maxEventsPerTrigger`: twice what the namespace takes in during one trigger (Event Hubs ingress is
+ * 1,000 events/s per throughput unit), so that a micro-batch never falls behind the hub's own limit, and at least
+ * 10,000, below which the fixed cost of a micro-batch (commit, offsets, a receiver per partition) dominates.
+ */
+export function defaultMaxEventsPerTrigger(throughputUnits: number, triggerSeconds: number): number {
+    return Math.max(10_000, throughputUnits * 1000 * triggerSeconds * 2);
+}
+
 const jobSchema = z
     .object({
         mode: z.enum(["continuous", "availableNow"]).default("availableNow"),
+        // One stream writing every layer per micro-batch, or one stream (and task) per layer (docs/operations.md).
+        streams: z.enum(["single", "layered"]).default("single"),
+        // Continuous runs only; scheduled runs drain the hub and stop, whatever the trigger interval.
+        triggerSeconds: intBetween(1, 300).optional(),
         schedule: z
             .string()
             .regex(/^\S+( \S+){5,6}$/)
@@ -240,6 +256,7 @@ const stackConfigSchema = z
         interactiveCluster: configBoolean().default(false),
         job: jobSchema.default({
             mode: "availableNow",
+            streams: "single",
             schedule: "0 0/15 * * * ?",
             timezone: "UTC",
             startingPosition: "start",
@@ -406,6 +423,14 @@ function crossFieldProblems(raw: Record<string, unknown>): CrossFieldProblem[] {
                 "failure notifications watch it",
         });
     }
+    if (job.mode !== "continuous" && job.triggerSeconds !== undefined) {
+        problems.push({
+            path: ["job", "triggerSeconds"],
+            message:
+                "only applies to mode continuous: a scheduled run drains what the hub holds and stops, so it has " +
+                "no trigger interval",
+        });
+    }
     if (job.mode !== "continuous" && job.taskRetryMode !== undefined) {
         problems.push({
             path: ["job", "taskRetryMode"],
@@ -524,7 +549,9 @@ export interface LakestreamConfig {
     cluster: ParsedConfig["cluster"];
     /** An all-purpose cluster for working by hand; the job runs on job clusters unless job.compute says otherwise. */
     interactiveCluster: boolean;
-    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger" | "paused" | "notify"> & {
+    job: Omit<ParsedConfig["job"], "maxEventsPerTrigger" | "paused" | "notify" | "triggerSeconds"> & {
+        /** Seconds of a continuous run's processing-time trigger; passed to scheduled runs too, which ignore it. */
+        triggerSeconds: number;
         maxEventsPerTrigger: number;
         paused: boolean;
         notify: string[];
@@ -833,6 +860,8 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
     }
     const config = result.data;
     const environment = config.environment || stack;
+    // Scheduled runs get the default too: every notebook declares the widget, and they ignore its value.
+    const triggerSeconds = config.job.triggerSeconds ?? defaultTriggerSeconds;
     return {
         stack,
         location: config["azure-native:location"],
@@ -862,8 +891,10 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): L
             ...config.job,
             // A scheduled run keeps a bound on its length; a continuous run has none.
             timeoutSeconds: config.job.mode === "continuous" ? undefined : (config.job.timeoutSeconds ?? 3600),
-            // The connector's own default: 1000 events per partition per trigger.
-            maxEventsPerTrigger: config.job.maxEventsPerTrigger ?? config.eventHubs.partitionCount * 1000,
+            triggerSeconds,
+            maxEventsPerTrigger:
+                config.job.maxEventsPerTrigger ??
+                defaultMaxEventsPerTrigger(config.eventHubs.throughputUnits, triggerSeconds),
             paused: config.job.paused ?? config.ephemeral,
             notify: config.job.notify ?? [config.owner],
         },

@@ -48,6 +48,25 @@ describe("policy gate", () => {
         });
     }
 
+    for (const stack of ["dev", "prod"]) {
+        it(`passes the ${stack} stack switched to the layered layout, without even advice`, async () => {
+            const text = readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8");
+            const layered = text.includes("    streams: single\n")
+                ? text.replace("    streams: single\n", "    streams: layered\n")
+                : text.replace("  lakestream:job:\n", "  lakestream:job:\n    streams: layered\n");
+            assert.notEqual(layered, text);
+            const stackFile = path.join(mkdtempSync(path.join(tmpdir(), "gate-layered-")), `Pulumi.${stack}.yaml`);
+            writeFileSync(stackFile, layered);
+            const policyConfig = path.join(root, "policies", "config", `${stack}.json`);
+            const { code, report } = await gateJson({ stackFile, policyConfig, mode: "update" });
+            const job = report.resources.find((resource) => resource.type === "databricks:index/job:Job")!;
+            const tasks = (job.inputs as { tasks: { taskKey: string }[] }).tasks.map((task) => task.taskKey);
+            assert.deepEqual(tasks, ["bronze", "silver", "gold"]);
+            assert.deepEqual(report.violations, []);
+            assert.equal(code, 0);
+        });
+    }
+
     it("fails the non-compliant fixture with exactly the policies it breaks, under the pack defaults", async () => {
         // As an update sees it: at a first deploy the deploying user's name, and so the run-as and its grants, are
         // unknown, and the policies let unknown values pass.
@@ -69,6 +88,7 @@ describe("policy gate", () => {
             "databricks-job-failure-notification",
             "databricks-job-on-job-compute",
             "databricks-job-run-as",
+            "databricks-job-shuffle-partitions",
             "databricks-power-bi-targets-sql-warehouse",
             "databricks-sql-warehouse-auto-stop",
             "eventhubs-namespace-allowed-tier",
@@ -76,6 +96,18 @@ describe("policy gate", () => {
             "stack-monthly-budget",
             "stack-throughput-unit-budget",
         ]);
+        // The job's stream runs on the all-purpose cluster, which leaves the shuffle partitions at Spark's 200: advice.
+        const shuffle = report.violations.filter(
+            (violation) => violation.policy === "databricks-job-shuffle-partitions",
+        );
+        assert.deepEqual(
+            shuffle.map((violation) => violation.enforcementLevel),
+            ["advisory"],
+        );
+        assert.match(
+            shuffle[0].message,
+            /Found cluster lakestream-noncompliant-cluster running the streaming task\(s\) pipeline without spark\.sql\.shuffle\.partitions/,
+        );
         for (const violation of report.violations) {
             assert.deepEqual(Object.keys(violation), ["policy", "enforcementLevel", "urn", "message"]);
             assert.match(violation.urn, /^urn:pulumi:noncompliant::lakestream::/);
@@ -113,7 +145,7 @@ describe("policy gate", () => {
         const { stdout } = await gateCli(["--stack-file", noncompliant]);
         assert.match(
             stdout,
-            /noncompliant: \d+ mandatory, 0 advisory violation\(s\) from \d+ policies: FAILED\nnoncompliant: estimated \$[\d,]+\.\d\d a month, OVER the budget of \$600\.00 \(stack-monthly-budget, mandatory; eastus list prices\); biggest line: lakestream-noncompliant-warehouse serverless SQL DBUs, 2X-Small/,
+            /noncompliant: \d+ mandatory, 1 advisory violation\(s\) from \d+ policies: FAILED\nnoncompliant: estimated \$[\d,]+\.\d\d a month, OVER the budget of \$600\.00 \(stack-monthly-budget, mandatory; eastus list prices\); biggest line: lakestream-noncompliant-warehouse serverless SQL DBUs, 2X-Small/,
         );
     });
 

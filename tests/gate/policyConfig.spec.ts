@@ -45,7 +45,7 @@ describe("policy config", () => {
         assert.deepEqual(defaults["databricks-job-run-as"].properties, { allowUser: false });
     });
 
-    it("prod.json raises the limits, allows continuous jobs and keeps data, with three rules advisory", async () => {
+    it("prod.json raises the limits, allows continuous jobs and keeps data, with four rules advisory", async () => {
         const prod = readPolicyConfigFile(path.join(configDir, "prod.json"));
         const { policies } = await PolicyAnalyzer.get().info();
         const settings = reconcilePolicyConfig(policies, prod, "prod.json");
@@ -60,6 +60,7 @@ describe("policy config", () => {
         assert.deepEqual(advisory, [
             "cleanup-job-timeout",
             "databricks-cluster-runtime-end-of-support",
+            "databricks-job-shuffle-partitions",
             "databricks-sql-warehouse-auto-stop",
         ]);
     });

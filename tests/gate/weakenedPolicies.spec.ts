@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { policies } from "../../policies/all";
 import { runGate, type StackReport } from "../../src/gate/gate";
 import { clusterRuntimeEndOfSupport } from "../../policies/databricks/clusterRuntimeEndOfSupport";
+import { jobShufflePartitions } from "../../policies/databricks/jobShufflePartitions";
 
 const root = path.join(__dirname, "..", "..");
 const noncompliant = path.join(root, "tests", "fixtures", "Pulumi.noncompliant.yaml");
@@ -46,12 +47,12 @@ describe("policy gate: what it did not check", () => {
         assert.equal(report.ok, false);
         assert.deepEqual(report.violations, []);
         assert.equal(report.disabledPolicies.length, policies.length);
-        // Every policy but the end-of-support warning, which is advice by default.
+        // Every policy but the end-of-support warning and the shuffle partitions, which are advice by default.
+        const advice = [clusterRuntimeEndOfSupport.name, jobShufflePartitions.name];
         assert.ok(
             report.disabledPolicies.every(
                 (entry) =>
-                    entry.defaultLevel ===
-                        (entry.policy === clusterRuntimeEndOfSupport.name ? "advisory" : "mandatory") &&
+                    entry.defaultLevel === (advice.includes(entry.policy) ? "advisory" : "mandatory") &&
                     entry.waiver === null,
             ),
         );

@@ -325,6 +325,26 @@ describe("status", function () {
         assert.equal(statusExitCode(report), 1);
     });
 
+    it("reads the single-stream layout's one task the same way, and names it when it fails", async () => {
+        const run = fake.runs.find((candidate) => candidate.run_id === activeRunId)!;
+        run.tasks = [
+            {
+                ...run.tasks[0],
+                task_key: "pipeline",
+                state: { life_cycle_state: "TERMINATED", result_state: "FAILED" },
+            },
+        ];
+
+        const report = await collectStatus(inputs());
+
+        assert.deepEqual(report.job.data?.activeRuns[0].tasks, [
+            { taskKey: "pipeline", state: "TERMINATED", result: "FAILED" },
+        ]);
+        assert.deepEqual(report.verdict, { state: "unhealthy", reasons: ["task pipeline FAILED"] });
+        assert.match(formatStatus(report).join("\n"), /^ {4}pipeline {2}TERMINATED FAILED$/m);
+        assert.equal(statusExitCode(report), 1);
+    });
+
     it("calls a pipeline without an active run stopped, and warns about a cluster left running", async () => {
         fake.runs.find((run) => run.run_id === activeRunId)!.state.life_cycle_state = "TERMINATED";
         fake.clusters.get(clusterId)!.last_activity_time = Date.parse("2026-03-01T10:08:00Z");

@@ -234,12 +234,43 @@ export function secret(change?: Change): AnalyzedResource {
     );
 }
 
+/** The job's shared job cluster as the program declares it for a single-node dev stack. */
+const jobCluster = {
+    jobClusterKey: "medallion",
+    newCluster: {
+        sparkVersion: "15.4.x-scala2.12",
+        nodeTypeId: "Standard_D4ds_v5",
+        numWorkers: 0,
+        dataSecurityMode: "SINGLE_USER",
+        singleUserName: "data-platform@example.com",
+        sparkConf: {
+            "spark.databricks.cluster.profile": "singleNode",
+            "spark.master": "local[*]",
+            "spark.sql.shuffle.partitions": "4",
+            "spark.databricks.delta.autoCompact.enabled": "auto",
+            "spark.databricks.delta.optimizeWrite.enabled": "true",
+        },
+        customTags: { ...tags, ResourceClass: "SingleNode" },
+    },
+};
+
+const taskParameters = {
+    catalog: "lakestream_dev",
+    checkpoint_volume: "/Volumes/lakestream_dev/bronze/checkpoints",
+    trigger: "availableNow",
+    trigger_seconds: "5",
+};
+
+const eventHubsParameters = {
+    secret_scope: "lakestream-dev",
+    secret_key: "eventhubs-listen",
+    starting_position: "start",
+    max_events_per_trigger: "10000",
+    consumer_group: "$Default",
+};
+
+/** The scheduled job of the single-stream layout: one task that reads Event Hubs and writes every layer. */
 export function job(change?: Change): AnalyzedResource {
-    const base = {
-        catalog: "lakestream_dev",
-        checkpoint_volume: "/Volumes/lakestream_dev/bronze/checkpoints",
-        trigger: "availableNow",
-    };
     return resource(
         "databricks:index/job:Job",
         "medallion",
@@ -248,28 +279,22 @@ export function job(change?: Change): AnalyzedResource {
             runAs: { servicePrincipalName: runAsApplicationId },
             maxConcurrentRuns: 1,
             timeoutSeconds: 3600,
-            jobClusters: [
-                {
-                    jobClusterKey: "medallion",
-                    newCluster: {
-                        sparkVersion: "15.4.x-scala2.12",
-                        nodeTypeId: "Standard_D4ds_v5",
-                        numWorkers: 0,
-                        dataSecurityMode: "SINGLE_USER",
-                        singleUserName: "data-platform@example.com",
-                        sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
-                        customTags: { ...tags, ResourceClass: "SingleNode" },
-                    },
-                },
-            ],
+            jobClusters: [jobCluster],
             tasks: [
                 {
-                    taskKey: "bronze",
+                    taskKey: "pipeline",
                     jobClusterKey: "medallion",
                     libraries: [{ maven: { coordinates: connectorCoordinates } }],
                     notebookTask: {
-                        notebookPath: "/lakestream/dev/bronze",
-                        baseParameters: { ...base, secret_scope: "lakestream-dev", secret_key: "eventhubs-listen" },
+                        notebookPath: "/lakestream/dev/pipeline",
+                        baseParameters: {
+                            ...taskParameters,
+                            bronze_schema: "bronze",
+                            silver_schema: "silver",
+                            gold_schema: "gold",
+                            ...eventHubsParameters,
+                            gold_output_mode: "update",
+                        },
                     },
                     timeoutSeconds: 3600,
                     maxRetries: 0,
@@ -281,20 +306,88 @@ export function job(change?: Change): AnalyzedResource {
     );
 }
 
-/** A continuous job, as the program declares it for a streaming stack. */
-export function continuousJob(change?: Change): AnalyzedResource {
-    const scheduled = job();
+/** The scheduled job of the layered layout: bronze, silver and gold in sequence, backlog rules on the Delta readers. */
+export function layeredJob(change?: Change): AnalyzedResource {
+    const backlog = {
+        health: {
+            rules: [
+                { metric: "STREAMING_BACKLOG_FILES", op: "GREATER_THAN", value: 200 },
+                { metric: "STREAMING_BACKLOG_BYTES", op: "GREATER_THAN", value: 1024 ** 3 },
+            ],
+        },
+        emailNotifications: { onStreamingBacklogExceededs: ["data-platform@example.com"] },
+    };
+    const task = (taskKey: string, parameters: Record<string, string>, after?: string) => ({
+        taskKey,
+        jobClusterKey: "medallion",
+        notebookTask: {
+            notebookPath: `/lakestream/dev/${taskKey}`,
+            baseParameters: { ...taskParameters, ...parameters },
+        },
+        timeoutSeconds: 3600,
+        maxRetries: 0,
+        dependsOns: after === undefined ? undefined : [{ taskKey: after }],
+    });
+    return job({
+        ...change,
+        inputs: {
+            jobClusters: [
+                {
+                    ...jobCluster,
+                    newCluster: {
+                        ...jobCluster.newCluster,
+                        sparkConf: {
+                            ...jobCluster.newCluster.sparkConf,
+                            "spark.sql.streaming.stateStore.providerClass":
+                                "com.databricks.sql.streaming.state.RocksDBStateStoreProvider",
+                        },
+                    },
+                },
+            ],
+            tasks: [
+                {
+                    ...task("bronze", { bronze_schema: "bronze", ...eventHubsParameters }),
+                    libraries: [{ maven: { coordinates: connectorCoordinates } }],
+                },
+                { ...task("silver", { bronze_schema: "bronze", silver_schema: "silver" }, "bronze"), ...backlog },
+                {
+                    ...task(
+                        "gold",
+                        { silver_schema: "silver", gold_schema: "gold", gold_output_mode: "update" },
+                        "silver",
+                    ),
+                    ...backlog,
+                },
+            ],
+            ...change?.inputs,
+        },
+    });
+}
+
+/** A continuous job, as the program declares it for a streaming stack, of either layout. */
+export function continuousJob(change?: Change, streams: "single" | "layered" = "single"): AnalyzedResource {
+    const scheduled = streams === "single" ? job() : layeredJob();
     return job({
         ...change,
         inputs: {
             timeoutSeconds: undefined,
             continuous: { pauseStatus: "PAUSED", taskRetryMode: "ON_FAILURE" },
             controlRunState: true,
-            tasks: (scheduled.inputs.tasks as Record<string, unknown>[]).map((task) => ({
-                ...task,
-                timeoutSeconds: undefined,
-                maxRetries: undefined,
-            })),
+            jobClusters: scheduled.inputs.jobClusters,
+            // Continuous jobs allow neither retries nor dependencies; the streams start together.
+            tasks: (scheduled.inputs.tasks as Record<string, unknown>[]).map((task) => {
+                const parameters = (task.notebookTask as { baseParameters: Record<string, string> }).baseParameters;
+                return {
+                    ...task,
+                    notebookTask: {
+                        ...(task.notebookTask as object),
+                        baseParameters: { ...parameters, trigger: "continuous" },
+                    },
+                    timeoutSeconds: undefined,
+                    maxRetries: undefined,
+                    dependsOns: undefined,
+                };
+            }),
             ...change?.inputs,
         },
     });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { packName, policies } from "../../policies/all";
 import { PolicyAnalyzer } from "../../src/gate/analyzer";
 import { check } from "./check";
-import { compliantStack } from "./factories";
+import { compliantStack, continuousJob, job, layeredJob, replaced } from "./factories";
 
 const policiesDir = path.join(__dirname, "..", "..", "policies");
 const groups = ["eventhubs", "databricks", "cleanup", "security", "stack"];
@@ -13,6 +13,14 @@ const groups = ["eventhubs", "databricks", "cleanup", "security", "stack"];
 describe("lakestream policy pack", () => {
     it("finds nothing wrong with a compliant dev stack", async () => {
         assert.deepEqual(await check(compliantStack()), []);
+    });
+
+    it("finds nothing wrong with the one-task and the three-task job, scheduled or continuous", async () => {
+        for (const declared of [layeredJob(), continuousJob(), continuousJob({}, "layered")]) {
+            const stack = replaced(compliantStack(), declared);
+            assert.equal(stack.filter((resource) => resource.urn === job().urn).length, 1);
+            assert.deepEqual(await check(stack), []);
+        }
     });
 
     it("lists every policy file of every group exactly once", () => {
@@ -32,7 +40,8 @@ describe("lakestream policy pack", () => {
             assert.deepEqual(keys.slice(0, 5), ["name", "description", "configSchema", "enforcementLevel", "severity"]);
             assert.ok(keys[5] === "validateResource" || keys[5] === "validateStack");
             // Guardrails are mandatory; a warning about the calendar is advice, not a reason to block a deploy.
-            const advisory = ["databricks-cluster-runtime-end-of-support"];
+            // The shuffle partition count is tuning advice: the pipeline runs either way, only slower.
+            const advisory = ["databricks-cluster-runtime-end-of-support", "databricks-job-shuffle-partitions"];
             assert.equal(policy.enforcementLevel, advisory.includes(policy.name) ? "advisory" : "mandatory");
         });
     }

@@ -531,8 +531,12 @@ describe("components", function () {
         const jobInputs = () => ofType(recorded, "databricks:index/job:Job")[0].inputs as unknown as JobInputs;
         const connector = [{ maven: { coordinates: "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22" } }];
 
-        it("stores the Listen key as a secret and chains bronze, silver, gold on a schedule in availableNow mode", async function () {
-            const job = new components.MedallionJob("ls", { ...jobArgs("availableNow"), timeoutSeconds: 1800 });
+        it("stores the Listen key as a secret and chains bronze, silver, gold on a schedule in the layered layout", async function () {
+            const job = new components.MedallionJob("ls", {
+                ...jobArgs("availableNow"),
+                streams: "layered",
+                timeoutSeconds: 1800,
+            });
             assert.match(await valueOf(job.jobUrl), /^https:\/\/adb-1\.2\.azuredatabricks\.net\/jobs\/\d+$/);
             await settle();
             assert.equal(ofType(recorded, "databricks:index/secretScope:SecretScope").length, 1);
@@ -582,8 +586,87 @@ describe("components", function () {
                 starting_position: "start",
                 max_events_per_trigger: "2000",
                 consumer_group: "$Default",
+                trigger_seconds: "5",
             });
-            assert.equal(inputs.tasks[2].notebookTask.baseParameters.gold_output_mode, "update");
+            assert.deepEqual(inputs.tasks[1].notebookTask.baseParameters, {
+                catalog: "cat",
+                checkpoint_volume: "/Volumes/cat/bronze/checkpoints",
+                trigger: "availableNow",
+                trigger_seconds: "5",
+                bronze_schema: "bronze",
+                silver_schema: "silver",
+            });
+            assert.deepEqual(inputs.tasks[2].notebookTask.baseParameters, {
+                catalog: "cat",
+                checkpoint_volume: "/Volumes/cat/bronze/checkpoints",
+                trigger: "availableNow",
+                trigger_seconds: "5",
+                silver_schema: "silver",
+                gold_schema: "gold",
+                gold_output_mode: "update",
+            });
+            assert.deepEqual(Object.keys(job.notebookPaths), ["bronze", "silver", "gold"]);
+            assert.equal(await valueOf(job.notebookPaths.gold), "/lakestream/test/gold");
+        });
+
+        it("runs one task, pipeline, in the single layout by default: one notebook, every widget once, the connector, no backlog rules", async function () {
+            const job = new components.MedallionJob("ls", { ...jobArgs("availableNow"), triggerSeconds: 10 });
+            await settle();
+            assert.deepEqual(
+                ofType(recorded, "databricks:index/notebook:Notebook").map((n) => [n.inputs.path, n.inputs.source]),
+                [["/lakestream/test/pipeline", "notebooks/pipeline.py"]],
+            );
+            assert.deepEqual(Object.keys(job.notebookPaths), ["pipeline"]);
+            assert.equal(await valueOf(job.notebookPaths.pipeline), "/lakestream/test/pipeline");
+            const inputs = jobInputs();
+            assert.deepEqual(
+                inputs.tasks.map((t) => [t.taskKey, t.dependsOns, t.maxRetries, t.jobClusterKey]),
+                [["pipeline", undefined, 1, "medallion"]],
+            );
+            const [pipeline] = inputs.tasks;
+            assert.equal(pipeline.notebookTask.notebookPath, "/lakestream/test/pipeline");
+            assert.deepEqual(pipeline.notebookTask.baseParameters, {
+                catalog: "cat",
+                bronze_schema: "bronze",
+                silver_schema: "silver",
+                gold_schema: "gold",
+                checkpoint_volume: "/Volumes/cat/bronze/checkpoints",
+                secret_scope: "ls",
+                secret_key: "eventhubs-listen-connection-string",
+                starting_position: "start",
+                max_events_per_trigger: "2000",
+                consumer_group: "$Default",
+                trigger: "availableNow",
+                trigger_seconds: "10",
+                gold_output_mode: "update",
+            });
+            assert.deepEqual(pipeline.libraries, connector);
+            // Its source is Event Hubs, which has no Delta backlog metric: the bronze lag alert watches it instead.
+            assert.equal(pipeline.health, undefined);
+            assert.equal(pipeline.emailNotifications, undefined);
+            assert.deepEqual(inputs.emailNotifications, { onFailures: ["oncall@example.com"] });
+        });
+
+        it("runs the single stream side by side with nothing, with no retries of its own, in continuous mode", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("continuous"), streams: "single", triggerSeconds: 1 });
+            await settle();
+            const inputs = jobInputs();
+            assert.deepEqual(inputs.continuous, { pauseStatus: "PAUSED", taskRetryMode: "ON_FAILURE" });
+            assert.equal(inputs.tasks.length, 1);
+            const [pipeline] = inputs.tasks;
+            assert.equal(pipeline.dependsOns, undefined);
+            assert.equal(pipeline.maxRetries, undefined);
+            assert.equal(pipeline.notebookTask.baseParameters.trigger, "continuous");
+            assert.equal(pipeline.notebookTask.baseParameters.trigger_seconds, "1");
+        });
+
+        it("refuses a trigger interval that is not a positive whole number of seconds", function () {
+            for (const triggerSeconds of [0, -5, 2.5]) {
+                assert.throws(
+                    () => new components.MedallionJob("ls", { ...jobArgs("continuous"), triggerSeconds }),
+                    new RegExp(`triggerSeconds must be a positive whole number of seconds \\(got ${triggerSeconds}\\)`),
+                );
+            }
         });
 
         it("puts the code in its own folder that only the run-as identity manages, and lets it read the secret scope", async function () {
@@ -646,7 +729,7 @@ describe("components", function () {
         });
 
         it("runs the three tasks of a scheduled run on one single-node job cluster dedicated to the run-as identity", async function () {
-            new components.MedallionJob("ls", jobArgs("availableNow"));
+            new components.MedallionJob("ls", { ...jobArgs("availableNow"), streams: "layered" });
             await settle();
             const inputs = jobInputs();
             assert.equal(inputs.jobClusters?.length, 1);
@@ -658,7 +741,15 @@ describe("components", function () {
                 dataSecurityMode: "SINGLE_USER",
                 singleUserName: "runner@example.com",
                 numWorkers: 0,
-                sparkConf: { "spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]" },
+                sparkConf: {
+                    "spark.databricks.cluster.profile": "singleNode",
+                    "spark.master": "local[*]",
+                    "spark.sql.shuffle.partitions": "4",
+                    "spark.sql.streaming.stateStore.providerClass":
+                        "com.databricks.sql.streaming.state.RocksDBStateStoreProvider",
+                    "spark.databricks.delta.autoCompact.enabled": "auto",
+                    "spark.databricks.delta.optimizeWrite.enabled": "true",
+                },
                 customTags: { owner: "o", environment: "test", ResourceClass: "SingleNode" },
             });
             assert.deepEqual(
@@ -687,7 +778,13 @@ describe("components", function () {
             assert.equal(cluster.nodeTypeId, "Standard_DS3_v2");
             assert.deepEqual(cluster.autoscale, { minWorkers: 1, maxWorkers: 2 });
             assert.equal(cluster.numWorkers, undefined);
-            assert.equal(cluster.sparkConf, undefined);
+            // Not single node: no single-node profile; one shuffle partition per core of the largest size; the
+            // single stream keeps no window state, so no RocksDB.
+            assert.deepEqual(cluster.sparkConf, {
+                "spark.sql.shuffle.partitions": "8",
+                "spark.databricks.delta.autoCompact.enabled": "auto",
+                "spark.databricks.delta.optimizeWrite.enabled": "true",
+            });
             assert.deepEqual(cluster.customTags, { owner: "o", environment: "test" });
         });
 
@@ -726,10 +823,22 @@ describe("components", function () {
         });
 
         it("notifies on failure and watches the backlog of the streams that read Delta", async function () {
-            new components.MedallionJob("ls", { ...jobArgs("continuous"), backlog: { maxFiles: 50 } });
+            new components.MedallionJob("ls", {
+                ...jobArgs("continuous"),
+                streams: "layered",
+                backlog: { maxFiles: 50 },
+            });
             await settle();
             const inputs = jobInputs();
             assert.deepEqual(inputs.emailNotifications, { onFailures: ["oncall@example.com"] });
+            assert.deepEqual(
+                inputs.tasks.map((task) => [task.taskKey, task.libraries]),
+                [
+                    ["bronze", connector],
+                    ["silver", undefined],
+                    ["gold", undefined],
+                ],
+            );
             assert.deepEqual(inputs.notificationSettings, {
                 noAlertForCanceledRuns: true,
                 noAlertForSkippedRuns: true,
@@ -757,22 +866,41 @@ describe("components", function () {
         });
 
         it("runs the tasks on the all-purpose cluster only when given one", async function () {
-            new components.MedallionJob("ls", { ...jobArgs("availableNow"), interactiveClusterId: "0101-abc" });
+            new components.MedallionJob("layered", {
+                ...jobArgs("availableNow"),
+                streams: "layered",
+                interactiveClusterId: "0101-abc",
+            });
+            new components.MedallionJob("single", {
+                ...jobArgs("availableNow"),
+                workspaceFolder: "/lakestream/single",
+                interactiveClusterId: "0101-abc",
+            });
             await settle();
-            const inputs = jobInputs();
-            assert.equal(inputs.jobClusters, undefined);
+            const jobs = ofType(recorded, "databricks:index/job:Job")
+                .map((job) => job.inputs as unknown as JobInputs)
+                .sort((a, b) => b.tasks.length - a.tasks.length);
             assert.deepEqual(
-                inputs.tasks.map((task) => [task.existingClusterId, task.jobClusterKey]),
+                jobs.map((inputs) => [
+                    inputs.jobClusters,
+                    inputs.tasks.map((task) => [task.taskKey, task.existingClusterId, task.jobClusterKey]),
+                ]),
                 [
-                    ["0101-abc", undefined],
-                    ["0101-abc", undefined],
-                    ["0101-abc", undefined],
+                    [
+                        undefined,
+                        [
+                            ["bronze", "0101-abc", undefined],
+                            ["silver", "0101-abc", undefined],
+                            ["gold", "0101-abc", undefined],
+                        ],
+                    ],
+                    [undefined, [["pipeline", "0101-abc", undefined]]],
                 ],
             );
         });
 
-        it("uploads only the modules the notebooks import, not the local-only ones", async function () {
-            new components.MedallionJob("ls", jobArgs("availableNow"));
+        it("uploads only the modules the layered notebooks import, not the local-only ones", async function () {
+            new components.MedallionJob("ls", { ...jobArgs("availableNow"), streams: "layered" });
             await settle();
             const files = ofType(recorded, "databricks:index/workspaceFile:WorkspaceFile");
             assert.deepEqual(files.map((file) => [file.inputs.path, file.inputs.source]).sort(), [
@@ -784,6 +912,51 @@ describe("components", function () {
                 ["/lakestream/test/medallion/streams.py", "notebooks/medallion/streams.py"],
                 ["/lakestream/test/medallion/tables.py", "notebooks/medallion/tables.py"],
             ]);
+        });
+
+        it("uploads only the notebooks of the chosen layout and the modules they import", async function () {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-layouts-"));
+            fs.mkdirSync(path.join(dir, "medallion"));
+            const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+            write("pipeline.py", "from medallion.everything import run\n");
+            write("bronze.py", "from medallion.raw import run\n");
+            write("silver.py", "from medallion.typed import run\n");
+            write("gold.py", "from medallion.windows import run\n");
+            for (const module of ["__init__", "everything", "raw", "typed", "windows"]) {
+                write(`medallion/${module}.py`, "");
+            }
+            const uploaded = (folder: string) => {
+                const under = (type: string) =>
+                    ofType(recorded, type)
+                        .map((resource) => String(resource.inputs.path))
+                        .filter((file) => file.startsWith(`${folder}/`))
+                        .map((file) => file.slice(folder.length + 1))
+                        .sort();
+                return {
+                    notebooks: under("databricks:index/notebook:Notebook"),
+                    files: under("databricks:index/workspaceFile:WorkspaceFile"),
+                };
+            };
+            new components.MedallionJob("single", {
+                ...jobArgs("availableNow"),
+                notebooksDir: dir,
+                workspaceFolder: "/s",
+            });
+            new components.MedallionJob("layered", {
+                ...jobArgs("availableNow"),
+                notebooksDir: dir,
+                workspaceFolder: "/l",
+                streams: "layered",
+            });
+            await settle();
+            assert.deepEqual(uploaded("/s"), {
+                notebooks: ["pipeline"],
+                files: ["medallion/__init__.py", "medallion/everything.py"],
+            });
+            assert.deepEqual(uploaded("/l"), {
+                notebooks: ["bronze", "gold", "silver"],
+                files: ["medallion/__init__.py", "medallion/raw.py", "medallion/typed.py", "medallion/windows.py"],
+            });
         });
 
         it("follows imports between modules and ignores modules nobody imports", function () {
@@ -802,6 +975,68 @@ describe("components", function () {
                 "b.py",
                 "c.py",
             ]);
+        });
+
+        describe("streamingSparkConf", function () {
+            const fileSizes = {
+                "spark.databricks.delta.autoCompact.enabled": "auto",
+                "spark.databricks.delta.optimizeWrite.enabled": "true",
+            };
+            const rocksDb = {
+                "spark.sql.streaming.stateStore.providerClass":
+                    "com.databricks.sql.streaming.state.RocksDBStateStoreProvider",
+            };
+
+            it("gives one shuffle partition per core of the largest size: a single node counts as one 4-core machine", function () {
+                for (const [size, partitions] of [
+                    [{}, "4"],
+                    [{ workers: 0 }, "4"],
+                    [{ workers: 1 }, "4"],
+                    [{ workers: 2 }, "8"],
+                    [{ autoscale: { minWorkers: 1, maxWorkers: 3 } }, "12"],
+                ] as const) {
+                    assert.deepEqual(
+                        components.streamingSparkConf({ streams: "single", ...size }),
+                        { "spark.sql.shuffle.partitions": partitions, ...fileSizes },
+                        JSON.stringify(size),
+                    );
+                }
+            });
+
+            it("keeps the layered gold's window state in RocksDB", function () {
+                assert.deepEqual(components.streamingSparkConf({ streams: "layered", workers: 2 }), {
+                    "spark.sql.shuffle.partitions": "8",
+                    ...rocksDb,
+                    ...fileSizes,
+                });
+            });
+
+            it("sets the same values on the job cluster, next to the single-node profile, for workers 0, 2 and a range", async function () {
+                const sizes = [{ workers: 0 }, { workers: 2 }, { autoscale: { minWorkers: 1, maxWorkers: 4 } }];
+                sizes.forEach((jobCluster, index) => {
+                    new components.MedallionJob(`ls${index}`, {
+                        ...jobArgs("continuous"),
+                        workspaceFolder: `/lakestream/t${index}`,
+                        streams: "layered",
+                        jobCluster,
+                    });
+                });
+                await settle();
+                const confs = ofType(recorded, "databricks:index/job:Job").map(
+                    (job) => (job.inputs as unknown as JobInputs).jobClusters![0].newCluster.sparkConf,
+                );
+                assert.deepEqual(confs, [
+                    {
+                        "spark.databricks.cluster.profile": "singleNode",
+                        "spark.master": "local[*]",
+                        "spark.sql.shuffle.partitions": "4",
+                        ...rocksDb,
+                        ...fileSizes,
+                    },
+                    { "spark.sql.shuffle.partitions": "8", ...rocksDb, ...fileSizes },
+                    { "spark.sql.shuffle.partitions": "16", ...rocksDb, ...fileSizes },
+                ]);
+            });
         });
     });
 

@@ -1,6 +1,6 @@
 // Stack config validation: every class of bad value is refused with the key, the value and what is allowed.
 import { strict as assert } from "node:assert";
-import { ConfigError, defaultStorageAccountName, parseStackConfig } from "../../src/config";
+import { ConfigError, defaultMaxEventsPerTrigger, defaultStorageAccountName, parseStackConfig } from "../../src/config";
 
 type Settings = Record<string, unknown>;
 interface RawConfig extends Settings {
@@ -38,7 +38,11 @@ describe("stack config validation", function () {
         assert.equal(config.cluster.sparkVersion, "15.4.x-scala2.12");
         assert.equal(config.eventHubs.hubName, "weather");
         assert.equal(config.job.mode, "availableNow");
-        assert.equal(config.job.maxEventsPerTrigger, 2000);
+        assert.equal(config.job.streams, "single");
+        // Scheduled runs are given the default interval too; they ignore it.
+        assert.equal(config.job.triggerSeconds, 5);
+        // 1 unit × 1,000 events/s × 5 s × 2 = 10,000, which is also the floor.
+        assert.equal(config.job.maxEventsPerTrigger, 10_000);
         assert.deepEqual(config.tags, {
             owner: "data-platform@example.com",
             environment: "dev",
@@ -433,6 +437,56 @@ describe("stack config validation", function () {
             assert.equal(config.job.timeoutSeconds, undefined);
             assert.deepEqual(config.job.notify, ["oncall@example.com", "lead@example.com"]);
             assert.deepEqual(config.job.backlog, { maxFiles: 40, maxBytes: 1024 ** 3 });
+        });
+
+        it("takes the stream layout and the trigger interval of a continuous job, and sizes batches from them", function () {
+            const config = parseStackConfig("dev", {
+                ...validConfig(),
+                eventHubs: { sku: "Standard", throughputUnits: 4, partitionCount: 8, retentionHours: 24 },
+                job: { mode: "continuous", streams: "layered", triggerSeconds: 10 },
+            });
+            assert.equal(config.job.streams, "layered");
+            assert.equal(config.job.triggerSeconds, 10);
+            assert.equal(config.job.maxEventsPerTrigger, 80_000);
+            const explicit = parseStackConfig("dev", {
+                ...validConfig(),
+                job: { mode: "continuous", triggerSeconds: 10, maxEventsPerTrigger: 500 },
+            });
+            assert.equal(explicit.job.maxEventsPerTrigger, 500);
+        });
+
+        it("refuses an unknown stream layout, naming the allowed ones and suggesting the closest key", function () {
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { streams: "three" } }), [
+                'lakestream:job.streams must be one of "single", "layered" (got "three")',
+            ]);
+            const [misspelt] = problemsOf({ ...validConfig(), job: { stream: "single" } });
+            assert.match(
+                misspelt,
+                /^lakestream:job\.stream is not a known setting; did you mean lakestream:job\.streams\? \(allowed: /,
+            );
+        });
+
+        it("refuses a trigger interval out of 1 to 300 seconds, and any on a scheduled job", function () {
+            for (const triggerSeconds of [0, 301, 2.5]) {
+                assert.deepEqual(problemsOf({ ...validConfig(), job: { mode: "continuous", triggerSeconds } }), [
+                    `lakestream:job.triggerSeconds must be an integer between 1 and 300 (got ${triggerSeconds})`,
+                ]);
+            }
+            assert.deepEqual(problemsOf({ ...validConfig(), job: { triggerSeconds: 5 } }), [
+                "lakestream:job.triggerSeconds only applies to mode continuous: a scheduled run drains what the hub holds and stops, so it has no trigger interval (got 5)",
+            ]);
+            assert.deepEqual(
+                problemsOf({ ...validConfig(), job: { mode: "availableNow", triggerSeconds: 1 } }).length,
+                1,
+            );
+        });
+
+        it("sizes the default batch at twice the namespace's ingress per trigger, at least 10,000 events", function () {
+            assert.equal(defaultMaxEventsPerTrigger(1, 1), 10_000);
+            assert.equal(defaultMaxEventsPerTrigger(1, 5), 10_000);
+            assert.equal(defaultMaxEventsPerTrigger(1, 6), 12_000);
+            assert.equal(defaultMaxEventsPerTrigger(2, 5), 20_000);
+            assert.equal(defaultMaxEventsPerTrigger(4, 300), 2_400_000);
         });
 
         it("refuses a timeout on a continuous job and a retry mode on a scheduled one", function () {

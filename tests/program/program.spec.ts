@@ -155,18 +155,25 @@ describe("the program, for every stack", function () {
             assert.equal(counts["azure-native:eventhub:EventHubAuthorizationRule"], 2, stack);
             assert.equal(counts["databricks:index/schema:Schema"], 3, stack);
             assert.equal(counts["databricks:index/grants:Grants"], 5, `${stack}: catalog, three schemas, volume`);
-            assert.equal(counts["databricks:index/notebook:Notebook"], 3, stack);
+            // Both stacks run the single-stream layout: one notebook, pipeline.
+            assert.deepEqual(
+                ofPlan(plan, "databricks:index/notebook:Notebook").map((notebook) =>
+                    path.basename(String(notebook.inputs.path)),
+                ),
+                ["pipeline"],
+                stack,
+            );
             // Neither stack asks for the all-purpose cluster: the job brings its own.
             assert.equal(counts["databricks:index/cluster:Cluster"], undefined, stack);
             const uploaded = plan.resources
                 .filter((resource) => resource.type === "databricks:index/workspaceFile:WorkspaceFile")
                 .map((resource) => path.basename(String(resource.inputs.path)))
                 .sort();
-            assert.deepEqual(
-                uploaded,
-                ["__init__.py", "bronze.py", "gold.py", "schema.py", "silver.py", "streams.py", "tables.py"],
-                stack,
-            );
+            // The package marker and what the notebook imports; never the local-only session, sample and CLI modules.
+            assert.ok(uploaded.includes("__init__.py") && uploaded.includes("streams.py"), `${stack}: ${uploaded}`);
+            for (const localOnly of ["local.py", "local_eventhubs.py", "sample.py", "session.py"]) {
+                assert.ok(!uploaded.includes(localOnly), `${stack}: ${localOnly} uploaded`);
+            }
         }
     });
 
@@ -194,13 +201,11 @@ describe("the program, for every stack", function () {
             assert.deepEqual(job.emailNotifications, { onFailures: ["data-platform@example.com"] }, stack);
             assert.deepEqual(
                 job.tasks.map((task) => [task.taskKey, task.jobClusterKey, task.existingClusterId]),
-                [
-                    ["bronze", "medallion", undefined],
-                    ["silver", "medallion", undefined],
-                    ["gold", "medallion", undefined],
-                ],
+                [["pipeline", "medallion", undefined]],
                 stack,
             );
+            // Every stack passes the interval; dev's scheduled runs ignore it.
+            assert.equal(job.tasks[0].notebookTask.baseParameters.trigger_seconds, "5", stack);
         }
         const devCluster = jobOf(dev).jobClusters![0].newCluster;
         assert.equal(devCluster.numWorkers, 0);
@@ -208,9 +213,21 @@ describe("the program, for every stack", function () {
         const prodCluster = jobOf(prod).jobClusters![0].newCluster;
         assert.deepEqual(prodCluster.autoscale, { minWorkers: 1, maxWorkers: 2 });
         assert.equal(prodCluster.nodeTypeId, "Standard_DS3_v2");
-        const bronzeParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
-        assert.equal(bronzeParameters(dev).consumer_group, "$Default");
-        assert.equal(bronzeParameters(prod).consumer_group, "databricks");
+        const confOf = (cluster: Record<string, unknown>) => cluster.sparkConf as Record<string, string>;
+        // One shuffle partition per core of the largest size, fixed before the first run; no RocksDB for one stream.
+        assert.equal(confOf(devCluster)["spark.sql.shuffle.partitions"], "4");
+        assert.equal(confOf(prodCluster)["spark.sql.shuffle.partitions"], "8");
+        for (const cluster of [devCluster, prodCluster]) {
+            assert.equal(confOf(cluster)["spark.sql.streaming.stateStore.providerClass"], undefined);
+            assert.equal(confOf(cluster)["spark.databricks.delta.autoCompact.enabled"], "auto");
+            assert.equal(confOf(cluster)["spark.databricks.delta.optimizeWrite.enabled"], "true");
+        }
+        const pipelineParameters = (plan: Plan) => jobOf(plan).tasks[0].notebookTask.baseParameters;
+        assert.equal(pipelineParameters(dev).consumer_group, "$Default");
+        assert.equal(pipelineParameters(prod).consumer_group, "databricks");
+        // Twice what the namespace takes in per 5-second trigger: 1 unit in dev (the 10,000 floor), 2 in prod.
+        assert.equal(pipelineParameters(dev).max_events_per_trigger, "10000");
+        assert.equal(pipelineParameters(prod).max_events_per_trigger, "20000");
         const prodCatalog = prod.resources.find((r) => r.type === "databricks:index/catalog:Catalog")!;
         assert.equal(prodCatalog.inputs.forceDestroy, false);
     });
@@ -322,8 +339,13 @@ describe("the program, for every stack", function () {
         }
     });
 
-    it("passes each notebook exactly the widgets it declares", function () {
-        for (const [stack, plan] of plans) {
+    it("passes each notebook exactly the widgets it declares, in either layout", async function () {
+        const layered = await planOfDevWith({ job: { mode: "continuous", streams: "layered", triggerSeconds: 10 } });
+        assert.deepEqual(
+            jobOf(layered).tasks.map((task) => task.taskKey),
+            ["bronze", "silver", "gold"],
+        );
+        for (const [stack, plan] of [...plans, ["layered", layered] as const]) {
             for (const task of jobOf(plan).tasks) {
                 const source = fs.readFileSync(path.join(root, "notebooks", `${task.taskKey}.py`), "utf8");
                 const widgets = [
@@ -341,8 +363,10 @@ describe("the program, for every stack", function () {
         }
     });
 
-    it("declares widget defaults that are empty (and required) or what every stack passes", function () {
-        for (const layer of ["bronze", "silver", "gold"]) {
+    it("declares widget defaults that are empty (and required) or what every stack passes", async function () {
+        const layered = await planOfDevWith({ job: { streams: "layered" } });
+        const everyPlan = [...plans, ["layered", layered] as const];
+        for (const layer of ["pipeline", "bronze", "silver", "gold"]) {
             const source = fs.readFileSync(path.join(root, "notebooks", `${layer}.py`), "utf8");
             const defaults = [...source.matchAll(/dbutils\.widgets\.(?:text|dropdown)\(\s*"(\w+)",\s*"([^"]*)"/g)].map(
                 (match) => [match[1], match[2]] as const,
@@ -352,8 +376,12 @@ describe("the program, for every stack", function () {
                 if (fallback === "") {
                     continue;
                 }
-                for (const [stack, plan] of plans) {
-                    const task = jobOf(plan).tasks.find((candidate) => candidate.taskKey === layer)!;
+                for (const [stack, plan] of everyPlan) {
+                    const task = jobOf(plan).tasks.find((candidate) => candidate.taskKey === layer);
+                    if (task === undefined) {
+                        // This stack's layout does not run the notebook.
+                        continue;
+                    }
                     assert.equal(
                         task.notebookTask.baseParameters[widget],
                         fallback,

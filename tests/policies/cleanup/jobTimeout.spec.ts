@@ -1,7 +1,7 @@
 // Specs for cleanup-job-timeout, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { continuousJob, job, wireUnknown } from "../factories";
+import { continuousJob, job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "cleanup-job-timeout";
 
@@ -26,6 +26,16 @@ describe(policy, () => {
         const tasks = [{ taskKey: "silver", timeoutSeconds: 7200 }];
         const [violation] = await violationsOf(policy, [continuousJob({ inputs: { tasks } })]);
         assert.match(violation.message, /Found tasks\[0\].timeoutSeconds 7200/);
+    });
+
+    it("bounds each task of the three-task job, naming the one beyond the limit", async () => {
+        assert.deepEqual(await violationsOf(policy, [layeredJob()]), []);
+        assert.deepEqual(await violationsOf(policy, [continuousJob({}, "layered")]), []);
+        const tasks = structuredClone(layeredJob().inputs.tasks) as Record<string, unknown>[];
+        tasks[1].timeoutSeconds = 7200;
+        const [violation, ...rest] = await violationsOf(policy, [layeredJob({ inputs: { tasks } })]);
+        assert.deepEqual(rest, []);
+        assert.match(violation.message, /Found tasks\[1\].timeoutSeconds 7200/);
     });
 
     it("rejects a task timeout beyond the limit", async () => {

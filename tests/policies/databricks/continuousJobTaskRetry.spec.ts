@@ -1,7 +1,7 @@
 // Specs for databricks-continuous-job-task-retry, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { continuousJob, job, wireUnknown } from "../factories";
+import { continuousJob, job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-continuous-job-task-retry";
 
@@ -10,7 +10,17 @@ describe(policy, () => {
         assert.deepEqual(await violationsOf(policy, [continuousJob()]), []);
     });
 
+    it("checks the job once, whether it runs one stream or three", async () => {
+        assert.deepEqual(await violationsOf(policy, [continuousJob({}, "layered")]), []);
+        const never = { pauseStatus: "PAUSED", taskRetryMode: "NEVER" };
+        for (const streams of ["single", "layered"] as const) {
+            const violations = await violationsOf(policy, [continuousJob({ inputs: { continuous: never } }, streams)]);
+            assert.equal(violations.length, 1, streams);
+        }
+    });
+
     it("does not apply to a scheduled job", async () => {
+        assert.deepEqual(await violationsOf(policy, [layeredJob()]), []);
         assert.deepEqual(await violationsOf(policy, [job()]), []);
     });
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 import { violationsOf } from "../check";
-import { job, wireUnknown } from "../factories";
+import { job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-job-code-not-in-shared";
 
@@ -44,6 +44,15 @@ describe(policy, () => {
             assert.equal(violation.urn, shared.urn);
             assert.match(violation.message, new RegExp(`Found job medallion running code under /Shared: ${path};`));
         }
+    });
+
+    it("checks every task of the three-task job, naming the one under /Shared", async () => {
+        assert.deepEqual(await violationsOf(policy, [layeredJob()]), []);
+        const tasks = structuredClone(layeredJob().inputs.tasks) as { notebookTask: { notebookPath: string } }[];
+        tasks[2].notebookTask.notebookPath = "/Shared/lakestream/gold";
+        const [violation, ...rest] = await violationsOf(policy, [layeredJob({ inputs: { tasks } })]);
+        assert.deepEqual(rest, []);
+        assert.match(violation.message, /running code under \/Shared: \/Shared\/lakestream\/gold;/);
     });
 
     it("rejects module files under /Shared that the job depends on, even when its notebook path is unknown", async () => {

@@ -1,7 +1,7 @@
 // Specs for databricks-job-failure-notification, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { continuousJob, job, wireUnknown } from "../factories";
+import { continuousJob, job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-job-failure-notification";
 
@@ -9,6 +9,13 @@ describe(policy, () => {
     it("accepts a job that e-mails someone on failure", async () => {
         assert.deepEqual(await violationsOf(policy, [job()]), []);
         assert.deepEqual(await violationsOf(policy, [continuousJob()]), []);
+    });
+
+    it("accepts the three-task job, and rejects it without recipients just once", async () => {
+        assert.deepEqual(await violationsOf(policy, [layeredJob()]), []);
+        assert.deepEqual(await violationsOf(policy, [continuousJob({}, "layered")]), []);
+        const silent = layeredJob({ inputs: { emailNotifications: undefined } });
+        assert.equal((await violationsOf(policy, [silent])).length, 1);
     });
 
     it("accepts a failure webhook instead of an e-mail", async () => {

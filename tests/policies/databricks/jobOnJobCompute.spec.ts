@@ -1,7 +1,7 @@
 // Specs for databricks-job-on-job-compute, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { job, wireUnknown } from "../factories";
+import { job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-job-on-job-compute";
 
@@ -24,6 +24,23 @@ describe(policy, () => {
             violation.message,
             /^Found tasks\[0\] \(bronze\) on existingClusterId, an all-purpose cluster; allowed: a job cluster/m,
         );
+    });
+
+    it("names every task of a three-task job that runs on an all-purpose cluster", async () => {
+        const tasks = (layeredJob().inputs.tasks as Record<string, unknown>[]).map((task) => ({
+            ...task,
+            jobClusterKey: undefined,
+            existingClusterId: "0101-abc",
+        }));
+        const violations = await violationsOf(policy, [layeredJob({ inputs: { jobClusters: undefined, tasks } })]);
+        assert.deepEqual(
+            violations.map((violation) => /^Found (tasks\[\d\] \(\w+\))/m.exec(violation.message)?.[1]),
+            ["tasks[0] (bronze)", "tasks[1] (silver)", "tasks[2] (gold)"],
+        );
+    });
+
+    it("accepts the three-task job on its shared job cluster", async () => {
+        assert.deepEqual(await violationsOf(policy, [layeredJob()]), []);
     });
 
     it("rejects it too while the cluster's id is unknown during preview", async () => {

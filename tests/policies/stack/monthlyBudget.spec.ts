@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { priceTable } from "../../../policies/lib/cost/priceTable";
 import { violationsOf } from "../check";
-import { cluster, compliantStack, job, replaced, wireUnknown } from "../factories";
+import { cluster, compliantStack, job, layeredJob, replaced, wireUnknown } from "../factories";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 
 const policy = "stack-monthly-budget";
@@ -63,6 +63,15 @@ describe(policy, () => {
         assert.equal(violation.enforcementLevel, "mandatory");
         // One cent more of budget than the estimate passes.
         assert.deepEqual(await violationsOf(policy, devStack(), { [policy]: { maxMonthlyUsd: total + 0.01 } }), []);
+    });
+
+    it("prices the one-task and the three-task job alike: their tasks share one job cluster for the run", async () => {
+        const total = devStackByHand();
+        const budget = Math.floor(total) - 1;
+        for (const declared of [job(), layeredJob()]) {
+            const [violation] = await violationsOf(policy, devStack(declared), { [policy]: { maxMonthlyUsd: budget } });
+            assert.match(violation.message, new RegExp(`Found an estimated ${dollars(total)} a month for stack "dev"`));
+        }
     });
 
     it("takes the usage from its config: the same stack used all day costs more", async () => {
