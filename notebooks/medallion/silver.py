@@ -266,17 +266,16 @@ def append_once(frame: DataFrame, table: str, app_id: str, batch_id: int) -> Non
 
 
 @contextmanager
-def classified_batch(batch: DataFrame, silver: str) -> Iterator[DataFrame]:
-    """The batch's rows with `reason` set (null for a valid event, duplicates included), cached while in use.
+def classified_batch(batch: DataFrame, silver: DataFrame | None) -> Iterator[DataFrame]:
+    """The batch's rows with `reason` set (null for a valid event, duplicates included), cached while in use;
+    `silver` is the table's rows the duplicate check compares with (None before the table exists).
 
     Both frames are cached: the duplicate check reads the classified rows twice (its ids and the rows), and both
     writes read the marked rows; without the caches Spark would parse every body and scan silver once per use. Only
     the columns the writes use are kept, so the parse probes are neither cached nor shuffled by the duplicate check.
     """
-    spark = batch.sparkSession
-    existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
     classified = classify_events(batch).select(*_WRITTEN).persist()
-    marked = mark_duplicates(classified, existing).persist()
+    marked = mark_duplicates(classified, silver).persist()
     try:
         yield marked
     finally:
@@ -296,7 +295,9 @@ def write_silver_tables(marked: DataFrame, batch_id: int, silver: str, quarantin
 
 def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
     """Classifies one micro-batch of bronze rows and writes it to silver and quarantine (`write_silver_tables`)."""
-    with classified_batch(batch, silver) as marked:
+    spark = batch.sparkSession
+    existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
+    with classified_batch(batch, existing) as marked:
         write_silver_tables(marked, batch_id, silver, quarantine, app_id)
 
 
