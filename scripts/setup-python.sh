@@ -55,7 +55,7 @@ if ! command -v java >/dev/null 2>&1; then
     exit 2
 fi
 
-fingerprint="$({ cat "$REQUIREMENTS"; echo "$DELTA_PACKAGE $CONNECTOR_PACKAGE $CONNECTOR_EXCLUDES $PINNED_JARS"; "$PYTHON_BIN" --version; } | sha256sum | cut -d' ' -f1)"
+fingerprint="$({ cat "$REQUIREMENTS"; echo "$DELTA_PACKAGE $CONNECTOR_PACKAGE $CONNECTOR_EXCLUDES $PINNED_JARS"; "$PYTHON_BIN" --version; java -version 2>&1; } | sha256sum | cut -d' ' -f1)"
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$fingerprint" && -x "$VENV/bin/python" ]]; then
     echo "python environment up to date ($VENV)"
     exit 0
@@ -101,6 +101,29 @@ for name, expected in pinned.items():
     plain = name.split("_", 1)[1]
     shutil.copy(resolved[name], pathlib.Path(jars_dir, plain))
 PY
+
+# One run over the sample writes the class archive every later local session starts from (medallion/session.py); it
+# only shortens start-up, so a failure here is reported and setup goes on.
+rm -f "$VENV/lakestream-classes.jsa"
+if ! LAKESTREAM_WRITE_CLASS_ARCHIVE=1 LAKESTREAM_JARS_DIR="$JARS_DIR" PYTHONPATH="$ROOT/notebooks" \
+    "$VENV/bin/python" - >/dev/null 2>"$VENV/class-archive.log" <<'PY'
+import sys
+
+from pyspark import SparkContext
+
+from medallion import local
+
+code = local.main(["--json"])
+# The JVM writes the archive as it exits; it exits when its standard input closes. Waiting for it here means the
+# archive is complete when setup ends.
+gateway = SparkContext._gateway.proc
+gateway.stdin.close()
+gateway.wait(timeout=300)
+sys.exit(code)
+PY
+then
+    echo "note: the JVM class archive was not written (see $VENV/class-archive.log); local runs start slower" >&2
+fi
 
 echo "$fingerprint" >"$STAMP"
 echo "python environment ready in $((SECONDS - started))s ($VENV)"

@@ -17,12 +17,11 @@ checkpoint, one small file per batch (`BatchLog`), so a restart or a replay sees
 
 import json
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from medallion.gold import (
@@ -33,6 +32,7 @@ from medallion.gold import (
     rewrite_open_windows,
     window_start,
 )
+from medallion.parallel import in_session, run_together
 from medallion.silver import append_once, classified_batch, valid_events, write_silver_tables
 from medallion.streams import CONTINUOUS_INTERVAL, DRAIN_INTERVAL, checkpoint_path, require_choice, with_trigger
 
@@ -126,27 +126,6 @@ def table_version(spark, table: str) -> int:
     return spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"]
 
 
-def _in_session(spark: SparkSession, step: Callable[[], None]) -> Callable[[], None]:
-    """`step` to run on another thread with `spark` as that thread's active session, which Delta's planning reads:
-    a new thread has none, and a write planned without it does not find the table's schema."""
-
-    def run() -> None:
-        spark._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
-        step()
-
-    return run
-
-
-def _run_together(spark: SparkSession, *steps: Callable[[], None]) -> None:
-    """Runs the steps on threads of their own and waits for all of them; raises the first failure after every step
-    has ended, so no write of a failed batch is still running when the stream retries it."""
-    with ThreadPoolExecutor(max_workers=len(steps)) as pool:
-        futures = [pool.submit(_in_session(spark, step)) for step in steps]
-        wait(futures)
-    for future in futures:
-        future.result()
-
-
 def write_medallion_batch(
     batch: DataFrame, batch_id: int, tables: MedallionTables, app_id: str, gold_mode: str, log: BatchLog
 ) -> None:
@@ -160,7 +139,7 @@ def write_medallion_batch(
     rows = batch.persist()
     try:
         bronze = ThreadPoolExecutor(max_workers=1)
-        bronze_write = bronze.submit(_in_session(spark, lambda: append_once(rows, tables.bronze, app_id, batch_id)))
+        bronze_write = bronze.submit(in_session(spark, lambda: append_once(rows, tables.bronze, app_id, batch_id)))
         try:
             plan = log.read(batch_id)
             version = table_version(spark, tables.silver) if plan is None else plan["silver_version"]
@@ -172,7 +151,7 @@ def write_medallion_batch(
                 # Silver as it is once this batch is in: the rows before it and the batch's valid rows. A replay of a
                 # batch whose silver write committed finds the same rows, since its own rows then count as repeats.
                 silver_after = silver_before.unionByName(valid_events(marked))
-                _run_together(
+                run_together(
                     spark,
                     lambda: write_silver_tables(marked, batch_id, tables.silver, tables.quarantine, app_id),
                     lambda: _write_gold(silver_after, tables.gold, gold_mode, plan, app_id, batch_id),

@@ -5,7 +5,11 @@ from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-_DEFAULT_JARS = Path(__file__).resolve().parents[2] / ".venv" / "jars"
+_VENV = Path(__file__).resolve().parents[2] / ".venv"
+_DEFAULT_JARS = _VENV / "jars"
+# A class-data-sharing archive of the classes a local run loads (scripts/setup-python.sh writes it with one sample run):
+# the JVM maps them from it instead of loading and verifying them one by one, seconds of every short run.
+CLASS_ARCHIVE = _VENV / "lakestream-classes.jsa"
 
 
 # The Event Hubs connector and what its read path needs (scripts/setup-python.sh pins and checks them).
@@ -41,12 +45,38 @@ def connector_jars() -> list[str]:
     return [str(jars_dir / name) for name in CONNECTOR_JARS]
 
 
+def _startup_options(short_run: bool) -> list[str]:
+    """JVM options that shorten start-up: the class archive when it exists (or writing it, when setup asks), and for
+    a short run the quick JIT compiler only. On two cores the optimizing compiler's threads take CPU from the run
+    itself, and a run of seconds ends before the code they optimize pays back their time."""
+    options = []
+    archive = Path(os.environ.get("LAKESTREAM_CLASS_ARCHIVE", CLASS_ARCHIVE))
+    if os.environ.get("LAKESTREAM_WRITE_CLASS_ARCHIVE") == "1":
+        options += [f"-XX:ArchiveClassesAtExit={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+    elif archive.is_file():
+        # A stale archive (another JDK or Spark) is ignored by the JVM under -Xshare:auto; the run only starts slower.
+        options += ["-Xshare:auto", f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+    if short_run:
+        options.append("-XX:TieredStopAtLevel=1")
+    return options
+
+
 def local_session(
-    warehouse_dir: str, app_name: str = "lakestream-local", cores: int = 2, java_options: tuple[str, ...] = ()
+    warehouse_dir: str,
+    app_name: str = "lakestream-local",
+    cores: int = 2,
+    java_options: tuple[str, ...] = (),
+    short_run: bool = False,
 ) -> SparkSession:
     """A quiet local Spark 3.5 session with Delta 3.2 and the Event Hubs connector, tables kept under `warehouse_dir`,
-    times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint)."""
-    driver_options = ["-Duser.timezone=UTC", f"-Dderby.system.home={warehouse_dir}", *java_options]
+    times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint);
+    `short_run` trades peak speed for start-up time (see `_startup_options`)."""
+    driver_options = [
+        "-Duser.timezone=UTC",
+        f"-Dderby.system.home={warehouse_dir}",
+        *_startup_options(short_run),
+        *java_options,
+    ]
     session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)

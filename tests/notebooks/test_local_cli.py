@@ -206,7 +206,7 @@ def test_a_failing_batch_exits_1_with_its_cause_and_no_stack_trace(tmp_path, mon
             "\tat org.apache.spark.sql.execution.streaming.StreamExecution.run(StreamExecution.scala:333)\n"
         )
 
-    monkeypatch.setattr(local, "local_session", lambda _warehouse: Session())
+    monkeypatch.setattr(local, "local_session", lambda _warehouse, **_options: Session())
     monkeypatch.setattr(local, "run_pipeline", fail)
     keep = tmp_path / "lakehouse"
     assert local.main(["--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep)]) == 1
