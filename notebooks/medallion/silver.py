@@ -222,6 +222,10 @@ def valid_events(classified: DataFrame) -> DataFrame:
     selected = [columns[field.name].cast(field.dataType).alias(field.name) for field in SILVER_SCHEMA.fields]
     valid = classified.where(F.col("reason").isNull()).select(*selected)
     not_ascii = F.col("location").rlike("[^\\x00-\\x7F]")
+    # Asked first, in one small job: a plan with a Python UDF starts a Python worker for every partition even when no
+    # row reaches it, which costs more than the question on a small micro-batch.
+    if valid.where(not_ascii).limit(1).count() == 0:
+        return valid
     return valid.where(~not_ascii).unionByName(valid.where(not_ascii).withColumn("location", _nfc_udf("location")))
 
 
