@@ -1,6 +1,7 @@
 """The local pipeline: bronze -> silver -> gold on local Spark + Delta, reading a file of connector rows or Event Hubs.
 
-Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|append] [--keep DIR]
+Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|append] [--streams single|layered]
+                                 [--keep DIR]
        python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
                                  [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
 """
@@ -150,7 +151,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         allowed = (
-            "--input FILE, --json, --gold-mode update|append, --keep DIR, --source file|eventhubs; with --source "
+            "--input FILE, --json, --gold-mode update|append, --streams single|layered, --keep DIR, "
+            "--source file|eventhubs; with --source "
             "eventhubs: --stack NAME, --starting-position start|latest, --max-events-per-trigger N, --timeout SECONDS, "
             "--truststore FILE"
         )
@@ -162,6 +164,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--input", metavar="FILE", help="connector rows, one JSON object per line (default: a sample)")
     parser.add_argument("--json", action="store_true", help="print only the result as JSON")
     parser.add_argument("--gold-mode", choices=OUTPUT_MODES, default="update", help="gold output mode (default update)")
+    parser.add_argument(
+        "--streams", choices=STREAMS, default="single", help="one stream through all tables, or one per layer"
+    )
     parser.add_argument("--keep", metavar="DIR", help="keep the lakehouse (tables, checkpoints) in DIR")
     parser.add_argument("--source", choices=SOURCES, default="file", help="read a file (default) or Event Hubs")
     # Event Hubs only; checked in medallion.local_eventhubs. The connection string is never a flag.
@@ -235,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         events = input_events if input_path else SAMPLE_EVENTS
         spark = local_session(str(lakehouse / "warehouse"), short_run=events <= SHORT_RUN_EVENTS)
         try:
-            run_pipeline(spark, str(source), str(lakehouse / "checkpoints"), args.gold_mode)
+            run_pipeline(spark, str(source), str(lakehouse / "checkpoints"), args.gold_mode, streams=args.streams)
             result = summary(spark)
             reasons = [] if args.json else quarantine_reasons(spark)
         except Exception as error:  # noqa: BLE001 - a failed batch ends the run with its cause, not a Java stack trace

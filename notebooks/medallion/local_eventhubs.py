@@ -225,8 +225,9 @@ def main_eventhubs(args) -> int:
         try:
             register_kept_tables(spark, lakehouse / "warehouse", local.LOCAL_CATALOG, local.SCHEMAS)
             events = read_eventhubs(spark, connection_string, position, max_events)
+            checkpoints = str(lakehouse / "checkpoints")
             report = local.run_layers(
-                spark, events, str(lakehouse / "checkpoints"), args.gold_mode, stall_timeout=timeout
+                spark, events, checkpoints, args.gold_mode, stall_timeout=timeout, streams=args.streams
             )
             result = local.summary(spark)
             reasons = [] if args.json else local.quarantine_reasons(spark)

@@ -61,13 +61,16 @@ def test_bad_line_names_file_and_line(tmp_path, second_line, message):
         (["--gold-mode", "complete"], "--gold-mode: invalid choice: 'complete' (choose from 'update', 'append')"),
         (["--outputs", "x"], "unrecognized arguments: --outputs x"),
         (["--input"], "--input: expected one argument"),
+        (["--streams", "two"], "--streams: invalid choice: 'two' (choose from 'single', 'layered')"),
     ],
 )
 def test_bad_flags_exit_2_and_say_what_is_allowed(args, message):
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr
-    assert "allowed flags: --input FILE, --json, --gold-mode update|append, --keep DIR" in result.stderr
+    assert "allowed flags: --input FILE, --json, --gold-mode update|append, --streams single|layered, --keep DIR" in (
+        result.stderr
+    )
 
 
 def test_json_output_is_only_the_result(tmp_path):
@@ -216,3 +219,15 @@ def test_a_failing_batch_exits_1_with_its_cause_and_no_stack_trace(tmp_path, mon
         "  [STREAM_FAILED] Query [name = silver_weather] terminated with exception: disk full\n"
     )
     assert Session.stopped and (keep / "source" / "events.json").is_file()
+
+
+def test_both_layouts_print_the_same_result(tmp_path):
+    malformed = {**GOOD, "body": '{"temperature": "hot", "humidity": 50, "location": "Oslo"}'}
+    later = {**GOOD, "enqueuedTime": "2026-01-01T10:07:00Z"}
+    path = write(tmp_path / "events.json", GOOD, "\n", malformed, "\n", later, "\n")
+    single = run("--input", path, "--json")
+    layered = run("--input", path, "--json", "--streams", "layered")
+    assert single.returncode == 0 and layered.returncode == 0, single.stderr + layered.stderr
+    result = json.loads(single.stdout)
+    assert (result["bronze"], result["silver"], result["quarantine"], len(result["gold"])) == (3, 2, 1, 2)
+    assert json.loads(layered.stdout) == result
