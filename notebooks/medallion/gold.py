@@ -2,11 +2,12 @@
 
 import uuid
 
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from medallion.schema import GOLD_SCHEMA, NUMERIC_FIELDS
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
+from medallion.tables import ensure_table
 
 WINDOW = "5 minutes"
 WINDOW_MICROS = 5 * 60 * 1_000_000
@@ -63,12 +64,6 @@ def summarize_windows(silver: DataFrame) -> DataFrame:
         "events": F.col("events"),
     }
     return windowed.select(*[columns[field.name].cast(field.dataType).alias(field.name) for field in GOLD_SCHEMA])
-
-
-def create_gold_table(spark: SparkSession, table: str) -> None:
-    """Creates the gold table if needed, so that the first MERGE has a target."""
-    columns = ", ".join(f"`{field.name}` {field.dataType.simpleString()}" for field in GOLD_SCHEMA)
-    spark.sql(f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING DELTA")
 
 
 def merge_summaries(summaries: DataFrame, table: str) -> None:
@@ -160,7 +155,7 @@ def start_gold(
     """
     if output_mode not in OUTPUT_MODES:
         raise ValueError(f"gold_output_mode must be one of {', '.join(OUTPUT_MODES)} (got {output_mode!r})")
-    create_gold_table(silver_stream.sparkSession, table)
+    ensure_table(silver_stream.sparkSession, table, GOLD_SCHEMA)
     writer = (
         summarize_windows(silver_stream)
         .writeStream.queryName(name)

@@ -3,8 +3,9 @@
 import pytest
 from conftest import at
 
-from medallion.gold import create_gold_table, merge_summaries, summarize_windows
-from medallion.schema import SILVER_SCHEMA
+from medallion.gold import merge_summaries, summarize_windows
+from medallion.schema import GOLD_SCHEMA, SILVER_SCHEMA
+from medallion.tables import ensure_table
 
 # (location, event time, temperature, humidity, wind_speed, precipitation, conditions, wind_direction)
 EVENTS = [
@@ -80,7 +81,7 @@ def test_most_frequent_ignores_missing_values(spark):
 @pytest.fixture
 def gold(spark, schemas):
     table = f"spark_catalog.{schemas['gold']}.weather_summary"
-    create_gold_table(spark, table)
+    ensure_table(spark, table, GOLD_SCHEMA)
     return table
 
 
