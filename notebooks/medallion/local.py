@@ -79,8 +79,13 @@ def run_layers(
     )
     if streams == "single":
         create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
-        query = start_pipeline(to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode)
-        return drain(query, stall_timeout)
+        batch_rows = {}
+        query = start_pipeline(
+            to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode, batch_rows=batch_rows
+        )
+        drain(query, stall_timeout)
+        carried = [rows for rows in batch_rows.values() if rows > 0]
+        return DrainReport(batches=len(carried), rows=sum(carried))
     bronze_query = start_bronze(to_bronze(connector_rows), tables.bronze, checkpoints, "availableNow")
     report = finish_bronze(bronze_query, "availableNow", stall_timeout)
     run_to_end(

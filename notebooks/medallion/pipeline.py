@@ -110,15 +110,21 @@ def _plan_gold(marked: DataFrame, watermark_ms: int) -> dict:
     ends after the watermark in force; None when there is none)."""
     # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
     micros = F.unix_micros(F.col("enqueuedTime"))
-    counted = F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000
-    times = (
-        marked.where(F.col("reason").isNull())
-        .agg(F.min(F.when(counted, micros)).alias("first_counted"), F.max(F.floor(micros / 1000)).alias("newest_ms"))
-        .first()
-    )
+    valid = F.col("reason").isNull()
+    counted = valid & (F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000)
+    times = marked.agg(
+        F.min(F.when(counted, micros)).alias("first_counted"),
+        F.max(F.when(valid, F.floor(micros / 1000))).alias("newest_ms"),
+        F.count(F.lit(1)).alias("rows"),
+    ).first()
     newest_ms = times["newest_ms"]
     after = watermark_ms if newest_ms is None else max(watermark_ms, newest_ms - WATERMARK_MILLIS)
-    return {"watermark_before_ms": watermark_ms, "watermark_ms": after, "first_counted": times["first_counted"]}
+    return {
+        "watermark_before_ms": watermark_ms,
+        "watermark_ms": after,
+        "first_counted": times["first_counted"],
+        "rows": times["rows"],
+    }
 
 
 def table_version(spark, table: str) -> int:
@@ -128,8 +134,9 @@ def table_version(spark, table: str) -> int:
 
 def write_medallion_batch(
     batch: DataFrame, batch_id: int, tables: MedallionTables, app_id: str, gold_mode: str, log: BatchLog
-) -> None:
-    """Writes one micro-batch of bronze rows (the connector's columns and `ingested_at`) to all four tables.
+) -> int:
+    """Writes one micro-batch of bronze rows (the connector's columns and `ingested_at`) to all four tables; returns
+    how many rows it had.
 
     Every step reads silver as it was when the batch was first planned (the version kept in the batch's entry), so
     the four writes do not depend on each other's commits and run side by side: Spark runs their jobs together on
@@ -161,6 +168,7 @@ def write_medallion_batch(
         bronze_write.result()
     finally:
         rows.unpersist()
+    return plan["rows"]
 
 
 def _write_gold(silver: DataFrame, table: str, gold_mode: str, plan: dict, app_id: str, batch_id: int) -> None:
@@ -180,23 +188,25 @@ def start_pipeline(
     gold_mode: str = "update",
     name: str = "medallion_weather",
     interval: str = CONTINUOUS_INTERVAL,
+    batch_rows: dict[int, int] | None = None,
 ):
     """Streams bronze rows (`bronze.to_bronze` of a source) through all four tables, checkpointing in
     `<checkpoint_volume>/pipeline/weather`; returns the query.
 
     A scheduled (`availableNow`) run drains the source in back-to-back micro-batches, as the bronze stream does, since
-    the Event Hubs connector cannot run `Trigger.AvailableNow`: wait for it with `streams.drain`.
+    the Event Hubs connector cannot run `Trigger.AvailableNow`: wait for it with `streams.drain`. `batch_rows`, when
+    given, gets each batch's row count by batch id: Spark's progress reports no input rows for this stream, since its
+    batch is cached and every job reads the cache, not the plan Spark measures.
     """
     require_choice("gold_output_mode", gold_mode, OUTPUT_MODES)
     checkpoint = checkpoint_path(checkpoint_volume, "pipeline", "weather")
     log = BatchLog(f"{checkpoint}/gold_plans")
-    writer = (
-        bronze_rows.writeStream.queryName(name)
-        .option("checkpointLocation", checkpoint)
-        .foreachBatch(
-            lambda batch, batch_id: write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, log)
-        )
-    )
+    counts = {} if batch_rows is None else batch_rows
+
+    def write(batch: DataFrame, batch_id: int) -> None:
+        counts[batch_id] = write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, log)
+
+    writer = bronze_rows.writeStream.queryName(name).option("checkpointLocation", checkpoint).foreachBatch(write)
     if trigger == "availableNow":
         return writer.trigger(processingTime=DRAIN_INTERVAL).start()
     return with_trigger(writer, trigger, interval).start()

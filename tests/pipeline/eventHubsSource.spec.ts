@@ -62,7 +62,8 @@ function bronzeCommits(lakehouse: string): number[] {
         for (const line of readFileSync(path.join(log, file), "utf8").split("\n")) {
             const action = line.trim() === "" ? {} : (JSON.parse(line) as { commitInfo?: Record<string, unknown> });
             const info = action.commitInfo as { operation?: string; operationMetrics?: { numOutputRows?: string } };
-            if (info?.operation === "STREAMING UPDATE") {
+            // One commit per micro-batch: a streaming append (layered bronze) or a batch append (the single stream).
+            if (info?.operation === "STREAMING UPDATE" || info?.operation === "WRITE") {
                 rows.push(Number(info.operationMetrics?.numOutputRows ?? 0));
             }
         }

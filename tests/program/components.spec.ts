@@ -907,6 +907,7 @@ describe("components", function () {
                 ["/lakestream/test/medallion/__init__.py", "notebooks/medallion/__init__.py"],
                 ["/lakestream/test/medallion/bronze.py", "notebooks/medallion/bronze.py"],
                 ["/lakestream/test/medallion/gold.py", "notebooks/medallion/gold.py"],
+                ["/lakestream/test/medallion/parallel.py", "notebooks/medallion/parallel.py"],
                 ["/lakestream/test/medallion/schema.py", "notebooks/medallion/schema.py"],
                 ["/lakestream/test/medallion/silver.py", "notebooks/medallion/silver.py"],
                 ["/lakestream/test/medallion/streams.py", "notebooks/medallion/streams.py"],
