@@ -92,19 +92,6 @@ class BatchLog:
         return [entry for entry in self.directory.iterdir() if entry.name.isdigit()]
 
 
-def _event_times(marked: DataFrame, watermark_ms: int):
-    """The earliest valid event time gold counts (its window ends after the watermark) and the newest valid event time
-    in milliseconds, the two figures gold's step needs; both null when the batch has no valid event."""
-    # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
-    micros = F.unix_micros(F.col("enqueuedTime"))
-    counted = F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000
-    return (
-        marked.where(F.col("reason").isNull())
-        .agg(F.min(F.when(counted, micros)).alias("first_counted"), F.max(F.floor(micros / 1000)).alias("newest_ms"))
-        .first()
-    )
-
-
 def _plan_gold(marked: DataFrame, watermark_ms: int) -> dict:
     """Gold's plan for a batch: the watermark after it and the earliest valid event time gold counts (its window
     ends after the watermark in force; None when there is none)."""
