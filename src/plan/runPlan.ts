@@ -274,3 +274,23 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         config,
     };
 }
+
+/**
+ * A stack's settings file and config as the CLI would hand them to the program, validated with this repository's
+ * rules. Throws a UsageError naming the problem, so that a tool driving the real engine reports bad input as such.
+ */
+export function readStackSettings(options: PlanOptions): { stackFile: string; config: Record<string, string> } {
+    const projectDir = options.projectDir ?? defaultProjectDir;
+    const project = readYaml(path.join(projectDir, "Pulumi.yaml"), "project file") as ProjectFile;
+    const stackFile = resolveStackFile(options, projectDir);
+    const config = loadStackConfig(project, stackFile, options.stack);
+    try {
+        parseStackConfig(options.stack, rawConfigFromPulumi(config));
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            throw new UsageError(error.message);
+        }
+        throw error;
+    }
+    return { stackFile, config };
+}

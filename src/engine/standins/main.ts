@@ -1,0 +1,35 @@
+// A provider plugin process for the offline engine: `main.ts azure-native|databricks [engine address]`.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { mockCall, newMockResource } from "../../plan/mockCloud";
+import { serveStandin } from "./server";
+import { StandinProvider, type ServiceModel } from "./standinProvider";
+import type { WireObject } from "./wire";
+
+/**
+ * The services as the offline plan models them (src/plan/mockCloud.ts): ids, computed state and refusals after a
+ * create, and the answers of data sources. One model serves the plan and the engine's stand-ins.
+ */
+const mockService: ServiceModel = {
+    create: ({ type, name, stack, inputs }) =>
+        newMockResource(stack, { type, name, inputs, provider: "", id: "", custom: true }, "update") as {
+            id: string;
+            state: WireObject;
+        },
+    invoke: (token, args, stack) => mockCall(stack, { token, inputs: args, provider: "" }) as WireObject,
+};
+
+const packageName = process.argv[2];
+if (packageName !== "azure-native" && packageName !== "databricks") {
+    console.error(`usage: main.ts azure-native|databricks (got "${packageName ?? ""}")`);
+    process.exit(2);
+}
+const manifest = JSON.parse(
+    readFileSync(path.join(path.dirname(require.resolve(`@pulumi/${packageName}/package.json`)), "package.json"), "utf8"),
+) as { version: string };
+const stack = process.env.LAKESTREAM_STANDIN_STACK ?? "";
+const provider = new StandinProvider(packageName, manifest.version, mockService, process.env.LAKESTREAM_SHAPE_CACHE);
+serveStandin(provider, stack).catch((error: unknown) => {
+    console.error(`the ${packageName} stand-in could not start: ${(error as Error).message}`);
+    process.exit(1);
+});
