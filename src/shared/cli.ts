@@ -3,9 +3,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /**
  * Exit codes used by every tool: 0 ok, 1 the check or the work failed, 2 bad input (flags, files, config), 3 a network
- * tool's --timeout passed before the work was done.
+ * tool's --timeout passed before the work was done, 4 the real Pulumi engine could not run (the program crashed under
+ * it, or its CLI could not be built).
  */
-export const ExitCode = { ok: 0, failed: 1, badInput: 2, timedOut: 3 } as const;
+export const ExitCode = { ok: 0, failed: 1, badInput: 2, timedOut: 3, engineFailed: 4 } as const;
 
 /** An error caused by what the user gave us (a flag, a file, a config value); the tools exit 2 on it. */
 export class UsageError extends Error {

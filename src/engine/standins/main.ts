@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { mockCall, newMockResource } from "../../plan/mockCloud";
+import { credentialVariable } from "../credentials";
 import { serveStandin } from "./server";
 import { StandinProvider, type ServiceModel } from "./standinProvider";
 import type { WireObject } from "./wire";
@@ -19,13 +20,26 @@ const mockService: ServiceModel = {
     invoke: (token, args, stack) => mockCall(stack, { token, inputs: args, provider: "" }) as WireObject,
 };
 
+// A stand-in answers without any cloud; credentials in its environment mean it was started outside the offline
+// preview, which removes them, and nothing here may ever hold one.
+const credentials = Object.keys(process.env).filter((key) => credentialVariable.test(key));
+if (credentials.length > 0) {
+    console.error(
+        `the offline stand-in refuses to run with cloud credentials in its environment: ${credentials.join(", ")}`,
+    );
+    process.exit(2);
+}
+
 const packageName = process.argv[2];
 if (packageName !== "azure-native" && packageName !== "databricks") {
     console.error(`usage: main.ts azure-native|databricks (got "${packageName ?? ""}")`);
     process.exit(2);
 }
 const manifest = JSON.parse(
-    readFileSync(path.join(path.dirname(require.resolve(`@pulumi/${packageName}/package.json`)), "package.json"), "utf8"),
+    readFileSync(
+        path.join(path.dirname(require.resolve(`@pulumi/${packageName}/package.json`)), "package.json"),
+        "utf8",
+    ),
 ) as { version: string };
 const stack = process.env.LAKESTREAM_STANDIN_STACK ?? "";
 const provider = new StandinProvider(packageName, manifest.version, mockService, process.env.LAKESTREAM_SHAPE_CACHE);

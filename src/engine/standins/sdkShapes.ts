@@ -156,7 +156,9 @@ function compare(sdk: SdkPackage, outputs: Members, inputs: Members, depth: numb
 export function sdkVersions(): string {
     return Object.entries(packages)
         .map(([name, sdk]) => {
-            const manifest = JSON.parse(readFileSync(path.join(sdk.dir, "package.json"), "utf8")) as { version: string };
+            const manifest = JSON.parse(readFileSync(path.join(sdk.dir, "package.json"), "utf8")) as {
+                version: string;
+            };
             return `${name}@${manifest.version}`;
         })
         .join(",");

@@ -117,7 +117,10 @@ export async function serveStandin(provider: StandinProvider, stack: string): Pr
         ),
         cancel: handle(() => new Empty()),
     };
-    server.addService(providerRpc.ResourceProviderService, implementation as unknown as grpc.UntypedServiceImplementation);
+    server.addService(
+        providerRpc.ResourceProviderService,
+        implementation as unknown as grpc.UntypedServiceImplementation,
+    );
     const port = await new Promise<number>((resolve, reject) =>
         server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
             error ? reject(error) : resolve(bound),

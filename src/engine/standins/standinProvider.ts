@@ -5,7 +5,10 @@ import { isRecord, isWireSecret, unwrapSecrets, wireSecret, wireUnknown, type Wi
 /** The service behind a stand-in: what exists once a resource is created, and what a data source answers. */
 export interface ServiceModel {
     /** The id and state of a resource the service has created from these (plain, secret-free) inputs. */
-    create(resource: { type: string; name: string; stack: string; inputs: WireObject }): { id: string; state: WireObject };
+    create(resource: { type: string; name: string; stack: string; inputs: WireObject }): {
+        id: string;
+        state: WireObject;
+    };
     /** What an invoke answers, or a thrown error with the service's own message. */
     invoke(token: string, args: WireObject, stack: string): WireObject;
 }
@@ -28,7 +31,9 @@ export function previewState(inputs: WireObject, shape: OutputShape): WireObject
         }
     }
     for (const [name, inner] of Object.entries(shape.nested)) {
-        state[name] = previewNested(state[name], inner);
+        if (state[name] !== undefined) {
+            state[name] = previewNested(state[name], inner);
+        }
     }
     return state;
 }
