@@ -11,6 +11,7 @@ import {
     PowerBiConnection,
     StreamingCluster,
     WorkspaceAccess,
+    answered,
     type RunAsIdentity,
 } from "./components";
 
@@ -41,6 +42,8 @@ const workspace = new DatabricksWorkspace(prefix, {
     tags: config.tags,
 });
 const onWorkspace = { providers: { databricks: workspace.provider } };
+// Look-ups through the workspace's provider wait for the workspace itself, so a first preview leaves them unknown.
+const workspaceDependsOn = workspace.lookupDependsOn;
 
 const access = new WorkspaceAccess(
     prefix,
@@ -49,6 +52,7 @@ const access = new WorkspaceAccess(
         readerGroups: config.readers,
         // A workspace the stack creates has no members but its creator; an existing one must already have the groups.
         membership: config.databricks.workspaceUrl === undefined ? "assign" : "check",
+        workspaceDependsOn,
     },
     onWorkspace,
 );
@@ -76,16 +80,17 @@ if (storageSource.kind === "create") {
     );
     storageRoot = pulumi.interpolate`${catalogStorage.url}${config.catalog.name}`;
 } else if (storageSource.kind === "externalLocation") {
-    // The look-up goes through the workspace's provider: depending on it keeps a first preview from reading "nothing".
+    // Through the workspace's provider, so it waits for the workspace: unknown in a first preview, not "nothing".
     const existing = databricks.getExternalLocationOutput(
         { name: storageSource.externalLocationName },
-        { provider: workspace.provider, dependsOn: [workspace.provider] },
+        { provider: workspace.provider, dependsOn: workspaceDependsOn },
     );
-    storageRoot = existing.externalLocationInfo.apply((info) => {
-        if (info?.url === undefined) {
+    const info = answered(existing.externalLocationInfo, `external location "${storageSource.externalLocationName}"`);
+    storageRoot = info.apply((location) => {
+        if (location.url === undefined) {
             throw new Error(`external location "${storageSource.externalLocationName}" has no URL`);
         }
-        return `${info.url.replace(/\/+$/, "")}/${config.catalog.name}`;
+        return `${location.url.replace(/\/+$/, "")}/${config.catalog.name}`;
     });
 } else if (storageSource.kind === "storageRoot") {
     storageRoot = pulumi.output(storageSource.storageRoot);
@@ -120,6 +125,7 @@ const cluster = config.interactiveCluster
               autoterminationMinutes: config.cluster.autoterminationMinutes,
               runAs,
               tags: config.tags,
+              workspaceDependsOn,
           },
           onWorkspace,
       )
@@ -160,6 +166,7 @@ const job = new MedallionJob(
         notify: config.job.notify,
         backlog: config.job.backlog,
         tags: config.tags,
+        workspaceDependsOn,
     },
     onWorkspace,
 );

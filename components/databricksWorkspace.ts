@@ -28,6 +28,11 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
     public readonly workspaceId: pulumi.Output<string>;
     /** Provider for every Databricks resource of the stack. */
     public readonly provider: databricks.Provider;
+    /**
+     * What a look-up through `provider` must depend on: the Azure workspace when the component creates it (its id is
+     * unknown until it exists, which keeps the look-up's answer unknown until then), nothing for an existing one.
+     */
+    public readonly lookupDependsOn: pulumi.CustomResource[];
 
     constructor(name: string, args: DatabricksWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:databricks:DatabricksWorkspace", name, {}, opts);
@@ -45,6 +50,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
             this.workspaceUrl = pulumi.output(url);
             this.workspaceId = pulumi.output(id);
             this.provider = new databricks.Provider(`${name}-provider`, { host: url }, { parent: this });
+            this.lookupDependsOn = [];
         } else {
             if (args.location === undefined || args.resourceGroupName === undefined) {
                 throw new pulumi.ResourceError(
@@ -76,6 +82,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
                 { host: this.workspaceUrl, azureWorkspaceResourceId: workspace.id },
                 { parent: this },
             );
+            this.lookupDependsOn = [workspace];
         }
         this.host = this.workspaceUrl.apply((url) => url.replace(/^https:\/\//, ""));
         this.registerOutputs({ workspaceUrl: this.workspaceUrl, host: this.host, workspaceId: this.workspaceId });

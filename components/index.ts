@@ -2,6 +2,7 @@
 export * from "./eventHubsIngest";
 export * from "./databricksWorkspace";
 export * from "./runAs";
+export * from "./workspaceLookup";
 export * from "./workspaceAccess";
 export * from "./catalogStorage";
 export * from "./medallionCatalog";

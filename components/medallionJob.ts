@@ -7,6 +7,7 @@ import * as databricks from "@pulumi/databricks";
 import { medallionLayers, type MedallionLayer } from "./medallionCatalog";
 import { accessControlFor, jobRunAs, type RunAsIdentity } from "./runAs";
 import { clusterShape, eventHubsConnectorCoordinates, streamingSparkConf, type StreamLayout } from "./streamingCluster";
+import { answered, workspaceLookupOptions } from "./workspaceLookup";
 
 export type JobMode = "continuous" | "availableNow";
 
@@ -96,6 +97,11 @@ export interface MedallionJobArgs {
     backlog?: BacklogThresholds;
     /** Tags of the job and its cluster. Defaults to none. */
     tags?: Record<string, string>;
+    /**
+     * What a look-up through the workspace's provider waits for (DatabricksWorkspace.lookupDependsOn): the Azure
+     * workspace when the stack creates it. Defaults to none, right for an existing workspace.
+     */
+    workspaceDependsOn?: pulumi.CustomResource[];
 }
 
 /** Key of the job cluster the tasks share. */
@@ -333,14 +339,16 @@ export class MedallionJob extends pulumi.ComponentResource {
         }));
 
         const singleUserName = args.runAsUserName;
-        const workspaceProvider = this.getProvider("databricks::");
         const nodeType =
             shape.nodeType ??
-            // Through the workspace's provider: before the workspace exists the answer is unknown, not empty.
-            databricks.getNodeTypeOutput(
-                { localDisk: true, minCores: 4, category: "General Purpose" },
-                { parent: this, dependsOn: workspaceProvider !== undefined ? [workspaceProvider] : [] },
-            ).id;
+            // Before the workspace exists the node type is unknown: the look-up waits for the workspace, not its provider.
+            answered(
+                databricks.getNodeTypeOutput(
+                    { localDisk: true, minCores: 4, category: "General Purpose" },
+                    workspaceLookupOptions(this, args.workspaceDependsOn),
+                ).id,
+                "the default node type's id",
+            );
         const sized = clusterShape(shape.workers, shape.autoscale, args.tags);
         const jobClusters =
             args.interactiveClusterId !== undefined

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { accessControlFor, type RunAsIdentity } from "./runAs";
+import { answered, workspaceLookupOptions } from "./workspaceLookup";
 
 /** Maven coordinates of the Event Hubs Spark connector; it exists for Scala 2.12 only. */
 export const eventHubsConnectorCoordinates = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22";
@@ -78,6 +79,11 @@ export interface StreamingClusterArgs {
     runAs: RunAsIdentity;
     /** Custom tags, applied to the cluster's VMs too. Defaults to none. */
     tags?: Record<string, string>;
+    /**
+     * What a look-up through the workspace's provider waits for (DatabricksWorkspace.lookupDependsOn): the Azure
+     * workspace when the stack creates it. Defaults to none, right for an existing workspace.
+     */
+    workspaceDependsOn?: pulumi.CustomResource[];
 }
 
 export class StreamingCluster extends pulumi.ComponentResource {
@@ -102,16 +108,16 @@ export class StreamingCluster extends pulumi.ComponentResource {
             throw new pulumi.ResourceError("workers and autoscale are exclusive", this);
         }
 
-        // A look-up through a provider whose workspace does not exist yet gets an empty answer from the engine, which
-        // would reach the cluster as "no node type" and "no user"; depending on the provider makes it unknown instead.
-        const provider = this.getProvider("databricks::");
-        const lookup: pulumi.InvokeOutputOptions = {
-            parent: this,
-            dependsOn: provider !== undefined ? [provider] : [],
-        };
+        // Before the workspace exists the node type is unknown: the look-up waits for the workspace, not its provider.
         const nodeType =
             args.nodeType ??
-            databricks.getNodeTypeOutput({ localDisk: true, minCores: 4, category: "General Purpose" }, lookup).id;
+            answered(
+                databricks.getNodeTypeOutput(
+                    { localDisk: true, minCores: 4, category: "General Purpose" },
+                    workspaceLookupOptions(this, args.workspaceDependsOn),
+                ).id,
+                "the default node type's id",
+            );
         const singleUserName = args.runAs.name;
 
         const cluster = new databricks.Cluster(

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import type { RunAsIdentity, RunAsKind } from "./runAs";
+import { answered, workspaceLookupOptions } from "./workspaceLookup";
 
 export interface WorkspaceAccessArgs {
     /** The identity the job and its compute run as. Defaults to the identity that deploys the stack. */
@@ -14,6 +15,11 @@ export interface WorkspaceAccessArgs {
      * Defaults to "check".
      */
     membership?: "assign" | "check";
+    /**
+     * What a look-up through the workspace's provider waits for (DatabricksWorkspace.lookupDependsOn): the Azure
+     * workspace when the stack creates it. Defaults to none, right for an existing workspace.
+     */
+    workspaceDependsOn?: pulumi.CustomResource[];
 }
 
 /** What the deploy stops with when a reader group is not in the workspace: what to do, not only what failed. */
@@ -41,17 +47,13 @@ export class WorkspaceAccess extends pulumi.ComponentResource {
 
         if (args.runAs === undefined) {
             // Through the workspace's provider: before the workspace exists the answer is unknown, not empty.
-            const provider = this.getProvider("databricks::");
-            const me = databricks.getCurrentUserOutput(
-                {},
-                { parent: this, dependsOn: provider !== undefined ? [provider] : [] },
-            );
+            const me = databricks.getCurrentUserOutput({}, workspaceLookupOptions(this, args.workspaceDependsOn));
             this.runAs = {
                 // The provider names a service principal servicePrincipals/<application id>, a user users/<name>.
-                kind: me.aclPrincipalId.apply((id): RunAsKind =>
-                    (id ?? "").startsWith("servicePrincipals/") ? "servicePrincipal" : "user",
+                kind: answered(me.aclPrincipalId, "the deploying identity's aclPrincipalId").apply((id): RunAsKind =>
+                    id.startsWith("servicePrincipals/") ? "servicePrincipal" : "user",
                 ),
-                name: me.userName,
+                name: answered(me.userName, "the deploying identity's userName"),
                 isDeployer: true,
             };
         } else if ("servicePrincipal" in args.runAs) {
@@ -99,8 +101,11 @@ export class WorkspaceAccess extends pulumi.ComponentResource {
             });
             this.readerGroups = assigned;
         } else {
+            // A plain look-up, for its error: it waits for the ids of the workspace's resources by hand, since the SDK
+            // makes only an output-form look-up unknown while what it depends on does not exist yet.
+            const ready = pulumi.all((args.workspaceDependsOn ?? []).map((resource) => resource.id));
             const visible = groups.map((group) =>
-                pulumi.output(
+                ready.apply(() =>
                     databricks.getGroup({ displayName: group }, { parent: this }).then(
                         () => group,
                         (error: unknown) => {

@@ -53,9 +53,23 @@ function guid(seed: string): string {
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The id the engine gives a provider it creates in a preview: its unknown sentinel. The SDK takes any non-empty id as
+ * known, so depending on such a provider does not make a look-up through it unknown; the engine then answers the
+ * look-up with an empty map, without asking the provider.
+ */
+export const previewProviderId: string = pulumi.runtime.unknownValue;
+
+/** Whether a provider reference (`<urn>::<id>`) names a provider the engine could not configure in this preview. */
+export function isUnconfiguredProvider(providerReference: string | undefined): boolean {
+    return providerReference?.endsWith(`::${previewProviderId}`) ?? false;
+}
+
+/**
  * Returns the id and output state the engine reports for a resource the program registers. In `first-deploy` a
- * resource to be created has an unknown id (""), its inputs as outputs and every computed output unknown, as in a
- * preview before anything exists; a resource the program imports, and a provider whose configuration is known, exist.
+ * resource to be created has an unknown id (""), and its outputs are its inputs with every computed output unknown,
+ * as azure-native previews a create; a provider whose configuration holds unknowns gets the engine's sentinel id, and
+ * a resource of such a provider gets no outputs at all, since the engine cannot ask an unconfigured provider to
+ * preview it. A resource the program imports, and a provider whose configuration is known, exist.
  */
 export function newMockResource(
     stack: string,
@@ -63,15 +77,20 @@ export function newMockResource(
     mode: PlanMode = "update",
 ): { id: string; state: State } {
     const inputs = args.inputs as State;
-    // The monitor passes the import id, "" when there is none.
-    if (mode === "first-deploy" && args.custom !== false && !args.id) {
-        if (args.type.startsWith("pulumi:providers:")) {
-            // The engine configures a provider during preview only when its whole configuration is known.
-            return containsUnknown(inputs)
-                ? { id: "", state: inputs }
-                : { id: guid(`${stack}/${args.name}`), state: inputs };
+    if (mode === "first-deploy" && args.custom !== false) {
+        if (isUnconfiguredProvider(args.provider)) {
+            // An adopted resource keeps the id it is imported by; the monitor passes "" when there is none.
+            return { id: args.id ?? "", state: {} };
         }
-        return { id: "", state: previewState(args.type, inputs) };
+        if (!args.id) {
+            if (args.type.startsWith("pulumi:providers:")) {
+                // The engine configures a provider during preview only when its whole configuration is known.
+                return containsUnknown(inputs)
+                    ? { id: previewProviderId, state: inputs }
+                    : { id: guid(`${stack}/${args.name}`), state: inputs };
+            }
+            return { id: "", state: previewState(args.type, inputs) };
+        }
     }
     const existing = existingResource(stack, args);
     // An imported resource keeps the id it was imported by.
@@ -313,7 +332,7 @@ export function mockCall(
 ): Record<string, unknown> {
     // Through a provider the engine could not configure (its configuration is unknown in a first preview), the
     // engine answers an empty result, without asking the provider.
-    if (args.provider?.endsWith(`::${pulumi.runtime.unknownValue}`)) {
+    if (isUnconfiguredProvider(args.provider)) {
         return {};
     }
     const inputs = args.inputs as Record<string, string>;

@@ -27,6 +27,13 @@ export interface PlannedResource {
     dependencies: string[];
     /** Inputs in the engine's wire form: secrets wrapped with the secret signature, unknowns as the unknown sentinel. */
     inputs: Record<string, unknown>;
+    /**
+     * The state the engine reports for the resource in this preview, in the same wire form: what stack policies see.
+     * A new azure-native resource has its inputs with the properties only Azure sets unknown; a resource of a
+     * provider the engine could not configure has none at all; an existing one has its state; a component has the
+     * outputs it registered.
+     */
+    outputs: Record<string, unknown>;
 }
 
 /** The program evaluated for one stack. */
@@ -154,6 +161,19 @@ export function stackNameOfFile(file: string): string {
     return stack;
 }
 
+interface WireStruct {
+    toJavaScript(): Record<string, unknown>;
+}
+
+interface RegisterResponse {
+    getObject(): WireStruct | undefined;
+}
+
+interface RegisterOutputsRequest {
+    getUrn(): string;
+    getOutputs(): WireStruct | undefined;
+}
+
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -165,7 +185,7 @@ interface RegisterRequest {
     getImportid(): string;
     getAdditionalsecretoutputsList(): string[];
     getDependenciesList(): string[];
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getObject(): WireStruct | undefined;
 }
 
 function urnOf(stack: string, project: string, parentUrn: string, type: string, name: string): string {
@@ -207,12 +227,16 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         mode === "first-deploy",
     );
     const monitor = pulumi.runtime.getMonitor() as unknown as {
-        registerResource(request: RegisterRequest, callback: unknown): void;
+        registerResource(
+            request: RegisterRequest,
+            callback: (error: Error | null, response: RegisterResponse | undefined) => void,
+        ): void;
+        registerResourceOutputs(request: RegisterOutputsRequest, callback: unknown): void;
     };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (request, callback) => {
         const parent = request.getParent();
-        resources.push({
+        const resource: PlannedResource = {
             urn: urnOf(stack, project.name, parent, request.getType(), request.getName()),
             type: request.getType(),
             name: request.getName(),
@@ -226,8 +250,23 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
             dependencies: request.getDependenciesList(),
             // The struct exactly as the SDK sent it to the engine: secrets and unknowns in wire form.
             inputs: request.getObject()?.toJavaScript() ?? {},
+            outputs: {},
+        };
+        resources.push(resource);
+        register(request, (error, response) => {
+            // The state exactly as the engine answers the registration, in the same wire form.
+            resource.outputs = response?.getObject()?.toJavaScript() ?? {};
+            callback(error, response);
         });
-        register(request, callback);
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (request, callback) => {
+        // A component's state is what it registers as its outputs.
+        const component = resources.find((resource) => resource.urn === request.getUrn());
+        if (component !== undefined) {
+            component.outputs = request.getOutputs()?.toJavaScript() ?? {};
+        }
+        registerOutputs(request, callback);
     };
     pulumi.runtime.setAllConfig(config);
 
@@ -235,6 +274,11 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     delete require.cache[programPath];
     let outputs: Record<string, unknown>;
     const warnings: string[] = [];
+    // A resource whose inputs fail to resolve (an apply that throws) fails the program under the engine; here it
+    // surfaces as a rejection nobody awaits, and would otherwise end the process or go unseen.
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const exported = require(programPath) as Record<string, unknown>;
@@ -247,9 +291,15 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
             }
         }
         await pulumi.runtime.disconnect();
+        // Rejections are reported after the turn they happen in.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failures.length > 0) {
+            throw failures[0];
+        }
     } catch (error) {
         throw new Error(`the program failed for stack "${stack}": ${(error as Error).message}`);
     } finally {
+        process.off("unhandledRejection", onRejection);
         delete require.cache[programPath];
     }
 
@@ -263,6 +313,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
         additionalSecretOutputs: [],
         dependencies: [],
         inputs: {},
+        outputs,
     };
     return {
         stack,

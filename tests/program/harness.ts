@@ -1,6 +1,6 @@
 // Test harness: runs components under the Pulumi mock runtime and records every resource they register.
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, newMockResource, type MockWorkspaceOptions } from "../../src/plan/mockCloud";
+import { mockCall, newMockResource, type MockWorkspaceOptions, type PlanMode } from "../../src/plan/mockCloud";
 
 export interface RecordedResource {
     type: string;
@@ -12,11 +12,12 @@ export interface RecordedResource {
 
 /**
  * Installs mocks that record each new resource into the returned array (cleared on each call); `workspace` says who
- * deploys and which groups the stand-in workspace can see.
+ * deploys and which groups the stand-in workspace can see; `mode` "first-deploy" runs a preview of an empty stack.
  */
 export async function recordResources(
     stack = "test",
     workspace: MockWorkspaceOptions = {},
+    mode: PlanMode = "update",
 ): Promise<RecordedResource[]> {
     const recorded: RecordedResource[] = [];
     await pulumi.runtime.setMocks(
@@ -32,15 +33,21 @@ export async function recordResources(
                     inputs: args.inputs as Record<string, unknown>,
                     importId: args.id || undefined,
                 });
-                return newMockResource(stack, args);
+                return newMockResource(stack, args, mode);
             },
             call: (args) => mockCall(stack, args, workspace),
         },
         "lakestream",
         stack,
-        false,
+        mode === "first-deploy",
     );
     return recorded;
+}
+
+/** Whether an output's value is known; in a preview a value that waits for something still to be created is not. */
+export function isKnown<T>(output: pulumi.Output<T>): Promise<boolean> {
+    // Output.isKnown is internal to the SDK but is the one way to tell unknown from undefined.
+    return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
 }
 
 /** The value an output resolves to. */

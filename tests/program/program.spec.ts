@@ -111,7 +111,7 @@ describe("the program, for every stack", function () {
                     newCluster: Record<string, unknown>;
                 }[]
             )[0].newCluster;
-        // Unknown, not absent: the look-ups depend on the workspace's provider.
+        // Unknown, not absent: the look-ups wait for the workspace, which does not exist yet.
         assert.equal(jobCluster(dev).singleUserName, pulumi.runtime.unknownValue);
         assert.equal(jobCluster(dev).nodeTypeId, pulumi.runtime.unknownValue);
         assert.equal(of("pulumi:providers:databricks").inputs.host, pulumi.runtime.unknownValue);
