@@ -96,6 +96,18 @@ export interface CliLocation {
     source: "path" | "cache" | "built";
 }
 
+/** The pinned CLI where one exists already (the PATH first, then the build cache); undefined when it must be built. */
+export function findCli(options: { env?: NodeJS.ProcessEnv; moduleDir?: string } = {}): CliLocation | undefined {
+    const env = options.env ?? process.env;
+    const moduleDir = options.moduleDir ?? cliModuleDir;
+    const version = pinnedCliVersion(moduleDir);
+    if (pathCliVersion(env) === version) {
+        return { version, source: "path" };
+    }
+    const root = cachedCliDir(moduleDir, env);
+    return existsSync(path.join(root, "bin", "pulumi")) ? { root, version, source: "cache" } : undefined;
+}
+
 /**
  * The pinned CLI, building it on first need. `log` gets a progress line before a build (which takes minutes cold).
  * Throws EngineUnavailable when it cannot be had.
@@ -105,15 +117,12 @@ export async function ensureCli(
 ): Promise<CliLocation> {
     const env = options.env ?? process.env;
     const moduleDir = options.moduleDir ?? cliModuleDir;
+    const found = findCli({ env, moduleDir });
+    if (found !== undefined) {
+        return found;
+    }
     const version = pinnedCliVersion(moduleDir);
-    if (pathCliVersion(env) === version) {
-        return { version, source: "path" };
-    }
     const root = cachedCliDir(moduleDir, env);
-    const binary = path.join(root, "bin", "pulumi");
-    if (existsSync(binary)) {
-        return { root, version, source: "cache" };
-    }
     goVersion(env);
     const log = options.log ?? ((line: string) => console.error(line));
     log(
