@@ -113,13 +113,16 @@ export class PreviewGaps {
         return this.gaps.length;
     }
 
-    throwIfAny(): void {
+    /** Ends the rule when anything was left unchecked; `after` adds what that means for the verdict. */
+    throwIfAny(after?: string): void {
         if (this.gaps.length === 0) {
             return;
         }
         const shown =
             this.gaps.slice(0, 5).join("; ") + (this.gaps.length > 5 ? ` and ${this.gaps.length - 5} more` : "");
-        throw cannotCheckDuringPreview(`not checked, unknown until the update runs: ${shown}`);
+        throw cannotCheckDuringPreview(
+            `not checked, unknown until the update runs: ${shown}` + (after === undefined ? "" : `; ${after}`),
+        );
     }
 }
 
