@@ -35,11 +35,13 @@ import { destroyable } from "./stack/destroyable";
 import { jobClustersAutoTerminate } from "./stack/jobClustersAutoTerminate";
 import { monthlyBudget } from "./stack/monthlyBudget";
 import { throughputUnitBudget } from "./stack/throughputUnitBudget";
+import { keepingInputs } from "./lib/keptInputs";
 
 /** The pack's name as `pulumi preview` prints it; the version comes from policies/package.json. */
 export const packName = "lakestream";
 
-export const policies = [
+/** The policies as written, one per file. */
+export const definitions = [
     namespaceAllowedTier,
     namespaceThroughputUnits,
     namespaceMinimumTls,
@@ -76,6 +78,13 @@ export const policies = [
     destroyable,
     monthlyBudget,
 ];
+
+/**
+ * The policies the pack serves. On a first deploy the engine hands stack policies no outputs for a resource whose
+ * provider is not configured yet (a Databricks workspace created in the same stack), so every resource policy keeps
+ * the inputs it sees and stack policies read them through `stackPropsOf` (lib/keptInputs.ts).
+ */
+export const policies = definitions.map(keepingInputs);
 
 export const packArgs: PolicyPackArgs = {
     description:

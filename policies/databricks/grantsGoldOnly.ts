@@ -1,7 +1,8 @@
 // Keeps everyone but the job's run-as identity out of bronze, silver and the quarantine: others may read gold only.
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
-import { asString, elementsOf, isRecord, isUnknown, known, Unknown, type MaybeUnknown } from "../lib/read";
+import { propsOf, stackPropsOf, type StackRun } from "../lib/keptInputs";
+import { asString, elementsOf, isRecord, isUnknown, known, PreviewGaps, Unknown, type MaybeUnknown } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 
 const configSchema: PolicyConfigSchema = {
@@ -59,22 +60,23 @@ type Target =
     | { kind: "other"; label: string };
 
 /** The name of a schema the grant depends on (its `name` input), when the securable's own name is not known yet. */
-function schemaNameFromDependencies(grant: PolicyResource): string | undefined {
+function schemaNameFromDependencies(grant: PolicyResource, args: StackRun): string | undefined {
     for (const dependency of grant.dependencies) {
         if (dependency.type === ResourceTypes.schema) {
-            const name = known(() => asString(dependency.props.name));
+            const name = known(() => asString(propsOf(dependency, args).name));
             return isUnknown(name) ? undefined : name;
         }
         if (dependency.type === ResourceTypes.volume) {
-            const name = known(() => asString(dependency.props.schemaName));
+            const name = known(() => asString(propsOf(dependency, args).schemaName));
             return isUnknown(name) ? undefined : name;
         }
     }
     return undefined;
 }
 
-function targetOf(grant: PolicyResource): MaybeUnknown<Target> | undefined {
-    const value = (key: string) => known(() => grant.props[key] as unknown);
+function targetOf(grant: PolicyResource, args: StackRun): MaybeUnknown<Target> | undefined {
+    const props = propsOf(grant, args);
+    const value = (key: string) => known(() => props[key] as unknown);
     const catalog = value("catalog");
     if (catalog !== undefined) {
         return { kind: "catalog", label: isUnknown(catalog) ? "the catalog" : `catalog ${String(catalog)}` };
@@ -82,7 +84,7 @@ function targetOf(grant: PolicyResource): MaybeUnknown<Target> | undefined {
     const schema = value("schema");
     if (schema !== undefined) {
         // catalog.schema; unknown before the schema exists, then its name comes from the Schema it depends on.
-        const name = isUnknown(schema) ? schemaNameFromDependencies(grant) : String(schema).split(".").pop();
+        const name = isUnknown(schema) ? schemaNameFromDependencies(grant, args) : String(schema).split(".").pop();
         return name === undefined
             ? Unknown
             : { kind: "schema", schema: name, label: `schema ${isUnknown(schema) ? name : String(schema)}` };
@@ -91,7 +93,7 @@ function targetOf(grant: PolicyResource): MaybeUnknown<Target> | undefined {
         const object = value(key);
         if (object !== undefined) {
             // catalog.schema.object
-            const name = isUnknown(object) ? schemaNameFromDependencies(grant) : String(object).split(".")[1];
+            const name = isUnknown(object) ? schemaNameFromDependencies(grant, args) : String(object).split(".")[1];
             return name === undefined
                 ? Unknown
                 : {
@@ -116,7 +118,8 @@ interface Entry {
     privileges: MaybeUnknown<string[]>;
 }
 
-function entriesOf(grant: PolicyResource): Entry[] {
+function entriesOf(grant: PolicyResource, args: StackRun): MaybeUnknown<Entry[]> {
+    const props = propsOf(grant, args);
     const read = (entry: Record<string, unknown>): Entry => ({
         principal: known((): string => asString(entry.principal) ?? ""),
         privileges: ((): MaybeUnknown<string[]> => {
@@ -128,20 +131,24 @@ function entriesOf(grant: PolicyResource): Entry[] {
         })(),
     });
     if (grant.type === ResourceTypes.grant) {
-        return [read(grant.props)];
+        return [read(props)];
     }
-    const list = elementsOf(() => grant.props.grants);
-    if (isUnknown(list)) {
-        return [];
+    const list = elementsOf(() => props.grants);
+    if (isUnknown(list) || list.some(isUnknown)) {
+        return Unknown;
     }
     return list.filter(isRecord).map(read);
 }
 
-/** Who the stack's jobs run as, lower-cased; Unknown when a job's identity is not known yet (preview). */
-function runAsPrincipals(resources: PolicyResource[]): MaybeUnknown<Set<string>> {
+/**
+ * Who the stack's jobs run as, lower-cased; Unknown when a job's identity is not known yet (a first deploy that runs
+ * the job as its deployer, whose name comes from the workspace still to be created).
+ */
+function runAsPrincipals(resources: PolicyResource[], args: StackRun): MaybeUnknown<Set<string>> {
     const principals = new Set<string>();
     for (const job of resources.filter((resource) => resource.type === ResourceTypes.job)) {
-        const runAs = known(() => job.props.runAs as unknown);
+        const { props, source } = stackPropsOf(job, args);
+        const runAs = source === "none" ? Unknown : known(() => props.runAs as unknown);
         if (isUnknown(runAs)) {
             return Unknown;
         }
@@ -166,15 +173,21 @@ export const grantsGoldOnly: StackValidationPolicy = {
     severity: "high",
     validateStack: (args, reportViolation) => {
         const settings = settingsOf<Settings>(args, configSchema);
-        const runAs = runAsPrincipals(args.resources);
-        if (isUnknown(runAs)) {
-            return;
-        }
+        const runAs = runAsPrincipals(args.resources, args);
+        const gaps = new PreviewGaps();
         const exempt = new Set(settings.exemptPrincipals.map((principal) => principal.toLowerCase()));
         const grantTypes: string[] = [ResourceTypes.grants, ResourceTypes.grant];
         for (const grant of args.resources.filter((resource) => grantTypes.includes(resource.type))) {
-            const target = targetOf(grant);
-            if (target === undefined || isUnknown(target)) {
+            if (stackPropsOf(grant, args).source === "none") {
+                gaps.add(`grants ${grant.name} (no outputs and no inputs seen)`);
+                continue;
+            }
+            const target = targetOf(grant, args);
+            if (target === undefined) {
+                continue;
+            }
+            if (isUnknown(target)) {
+                gaps.add(`what grants ${grant.name} is on`);
                 continue;
             }
             const allowed =
@@ -183,23 +196,42 @@ export const grantsGoldOnly: StackValidationPolicy = {
                     : target.kind === "schema" && target.schema === settings.goldSchema
                       ? settings.goldPrivileges
                       : [];
-            for (const { principal, privileges } of entriesOf(grant)) {
-                if (isUnknown(principal) || isUnknown(privileges) || principal === "") {
+            const entries = entriesOf(grant, args);
+            if (isUnknown(entries)) {
+                gaps.add(`the principals of grants ${grant.name}`);
+                continue;
+            }
+            for (const { principal, privileges } of entries) {
+                if (isUnknown(principal) || isUnknown(privileges)) {
+                    gaps.add(`a principal or its privileges in grants ${grant.name} on ${target.label}`);
                     continue;
                 }
-                if (runAs.has(principal.toLowerCase()) || exempt.has(principal.toLowerCase())) {
+                if (principal === "" || exempt.has(principal.toLowerCase())) {
                     continue;
                 }
                 const beyond = privileges.filter((privilege) => !allowed.includes(privilege.toUpperCase()));
-                if (beyond.length > 0) {
-                    reportViolation(
-                        `Found ${principal} granted ${beyond.join(", ")} on ${target.label}; allowed for anyone but ` +
-                            `the run-as identity: ${settings.catalogPrivileges.join(", ")} on the catalog and ` +
-                            `${settings.goldPrivileges.join(", ")} on the ${settings.goldSchema} schema.`,
-                        grant.urn,
-                    );
+                if (beyond.length === 0) {
+                    continue;
                 }
+                // Beyond gold is the run-as identity's right alone; before the job's identity is known, whether
+                // this principal is it cannot be told.
+                if (isUnknown(runAs)) {
+                    gaps.add(
+                        `whether ${principal} (granted ${beyond.join(", ")} on ${target.label}) is the job's run-as identity`,
+                    );
+                    continue;
+                }
+                if (runAs.has(principal.toLowerCase())) {
+                    continue;
+                }
+                reportViolation(
+                    `Found ${principal} granted ${beyond.join(", ")} on ${target.label}; allowed for anyone but ` +
+                        `the run-as identity: ${settings.catalogPrivileges.join(", ")} on the catalog and ` +
+                        `${settings.goldPrivileges.join(", ")} on the ${settings.goldSchema} schema.`,
+                    grant.urn,
+                );
             }
         }
+        gaps.throwIfAny();
     },
 };

@@ -1,7 +1,7 @@
 // Makes every job name the identity it runs as, so a redeploy by someone else never changes who runs the pipeline.
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
-import { asString, isRecord, isUnknown, known } from "../lib/read";
+import { asString, cannotCheckDuringPreview, isRecord, isUnknown, known } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 
 const configSchema: PolicyConfigSchema = {
@@ -28,16 +28,31 @@ export const jobRunAs: ResourceValidationPolicy = {
         }
         const { allowUser } = settingsOf<{ allowUser: boolean }>(args, configSchema);
         const allowed = allowUser ? "runAs.servicePrincipalName or runAs.userName" : "runAs.servicePrincipalName";
+        // A first deploy that runs the job as its deployer learns the deployer's name from the workspace, which does
+        // not exist yet: the rule says it could not check rather than passing or failing the job.
+        const unknownRunAs = (what: string) =>
+            cannotCheckDuringPreview(
+                `${what} of job ${args.name} is unknown until the update runs (the workspace it is read from does ` +
+                    `not exist yet); allowed: ${allowed}.`,
+            );
         const runAs = known(() => args.props.runAs as unknown);
         if (isUnknown(runAs)) {
-            return;
+            throw unknownRunAs("runAs");
         }
         const read = (key: string) => known(() => (isRecord(runAs) ? asString(runAs[key]) : undefined));
         const servicePrincipal = read("servicePrincipalName");
         const user = read("userName");
         const group = read("groupName");
+        const pending = Object.entries({ servicePrincipalName: servicePrincipal, userName: user, groupName: group })
+            .filter(([, value]) => isUnknown(value))
+            .map(([key]) => `runAs.${key}`);
         if (isUnknown(servicePrincipal) || isUnknown(user) || isUnknown(group)) {
-            return;
+            // A group is never allowed, whatever the unknown names turn out to be.
+            if (typeof group === "string" && group.trim() !== "") {
+                reportViolation(`Found runAs.groupName "${group}"; allowed: ${allowed}.`);
+                return;
+            }
+            throw unknownRunAs(pending.join(" and "));
         }
         const named = [servicePrincipal, user, group].filter((value) => value !== undefined && value.trim() !== "");
         if (named.length === 0) {

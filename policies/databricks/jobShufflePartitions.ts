@@ -2,7 +2,8 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import type { MaybeUnknown } from "../lib/read";
-import { asNumber, asString, elementsOf, isRecord, isUnknown, known } from "../lib/read";
+import { propsOf, stackPropsOf, type StackRun } from "../lib/keptInputs";
+import { asNumber, asString, elementsOf, isRecord, isUnknown, known, PreviewGaps } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 
 const configSchema: PolicyConfigSchema = {
@@ -31,8 +32,8 @@ interface StreamCompute {
  * A task runs a stream when its job is continuous, or when its notebook takes a `checkpoint_volume` parameter: every
  * stream of the pipeline keeps a checkpoint, a batch task has none.
  */
-function runsStream(job: PolicyResource, task: Record<string, unknown>): boolean {
-    const continuous = known(() => job.props.continuous);
+function runsStream(job: PolicyResource, task: Record<string, unknown>, args: StackRun): boolean {
+    const continuous = known(() => propsOf(job, args).continuous);
     if (!isUnknown(continuous) && isRecord(continuous)) {
         return true;
     }
@@ -44,9 +45,15 @@ function runsStream(job: PolicyResource, task: Record<string, unknown>): boolean
 }
 
 /** The clusters the streaming tasks of `job` run on: shared job clusters, a task's own, or an all-purpose cluster. */
-function streamComputeOf(job: PolicyResource): StreamCompute[] {
-    const tasks = elementsOf(() => job.props.tasks);
+function streamComputeOf(job: PolicyResource, args: StackRun, gaps: PreviewGaps): StreamCompute[] {
+    const { props, source } = stackPropsOf(job, args);
+    if (source === "none") {
+        gaps.add(`the tasks of job ${job.name} (no outputs and no inputs seen)`);
+        return [];
+    }
+    const tasks = elementsOf(() => props.tasks);
     if (isUnknown(tasks)) {
+        gaps.add(`the tasks of job ${job.name}`);
         return [];
     }
     const found = new Map<string, StreamCompute>();
@@ -55,11 +62,11 @@ function streamComputeOf(job: PolicyResource): StreamCompute[] {
         entry.taskKeys.push(taskKey);
         found.set(where, entry);
     };
-    const shared = elementsOf(() => job.props.jobClusters);
+    const shared = elementsOf(() => props.jobClusters);
     // A task on an existing cluster gets its id from the cluster resource, which makes the job depend on it.
     const allPurpose = job.dependencies.filter((dependency) => dependency.type === ResourceTypes.cluster);
     tasks.forEach((task, index) => {
-        if (isUnknown(task) || !isRecord(task) || !runsStream(job, task)) {
+        if (isUnknown(task) || !isRecord(task) || !runsStream(job, task, args)) {
             return;
         }
         const keyValue = known(() => asString(task.taskKey));
@@ -79,7 +86,7 @@ function streamComputeOf(job: PolicyResource): StreamCompute[] {
         }
         if (known(() => task.existingClusterId) !== undefined) {
             for (const cluster of allPurpose) {
-                add(`cluster ${cluster.name}`, cluster.props, taskKey);
+                add(`cluster ${cluster.name}`, propsOf(cluster, args), taskKey);
             }
         }
     });
@@ -112,8 +119,9 @@ export const jobShufflePartitions: StackValidationPolicy = {
         const why =
             "Spark's default of 200 makes every micro-batch of a stateful stream run 200 tasks, and the count is " +
             "fixed in the stream's checkpoint once it has run (changing it needs a new checkpoint)";
+        const gaps = new PreviewGaps();
         for (const job of args.resources.filter((resource) => resource.type === ResourceTypes.job)) {
-            for (const compute of streamComputeOf(job)) {
+            for (const compute of streamComputeOf(job, args, gaps)) {
                 const conf = known(() => compute.props.sparkConf);
                 const value = isUnknown(conf)
                     ? conf
@@ -122,6 +130,7 @@ export const jobShufflePartitions: StackValidationPolicy = {
                       : undefined;
                 const workers = maxWorkersOf(compute.props);
                 if (isUnknown(value) || isUnknown(workers)) {
+                    gaps.add(`${shufflePartitions} or the workers of ${compute.where} (job ${job.name})`);
                     continue;
                 }
                 const limit = maxPartitionsPerWorker * Math.max(1, workers);
@@ -149,5 +158,6 @@ export const jobShufflePartitions: StackValidationPolicy = {
                 }
             }
         }
+        gaps.throwIfAny();
     },
 };

@@ -1,7 +1,8 @@
 // Makes Power BI connect through a SQL warehouse that stops by itself, never through the streaming compute.
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
-import { asNumber, isUnknown, known } from "../lib/read";
+import { stackPropsOf } from "../lib/keptInputs";
+import { asNumber, isUnknown, known, PreviewGaps, Unknown } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 
 const configSchema: PolicyConfigSchema = {
@@ -22,6 +23,7 @@ export const powerBiTargetsSqlWarehouse: StackValidationPolicy = {
     severity: "medium",
     validateStack: (args, reportViolation) => {
         const { connectionType } = settingsOf<{ connectionType: string }>(args, configSchema);
+        const gaps = new PreviewGaps();
         for (const connection of args.resources.filter((resource) => resource.type === connectionType)) {
             const children = args.resources.filter((resource) => resource.parent?.urn === connection.urn);
             const warehouses = children.filter((child) => child.type === ResourceTypes.sqlEndpoint);
@@ -40,7 +42,11 @@ export const powerBiTargetsSqlWarehouse: StackValidationPolicy = {
                 );
             }
             for (const warehouse of warehouses) {
-                const minutes = known(() => asNumber(warehouse.props.autoStopMins));
+                const { props, source } = stackPropsOf(warehouse, args);
+                const minutes = source === "none" ? Unknown : known(() => asNumber(props.autoStopMins));
+                if (isUnknown(minutes)) {
+                    gaps.add(`autoStopMins of warehouse ${warehouse.name}`);
+                }
                 // Absent is the service default of 120 minutes: it does stop, and the auto-stop policy bounds it.
                 if (!isUnknown(minutes) && minutes !== undefined && minutes <= 0) {
                     reportViolation(
@@ -51,5 +57,6 @@ export const powerBiTargetsSqlWarehouse: StackValidationPolicy = {
                 }
             }
         }
+        gaps.throwIfAny();
     },
 };

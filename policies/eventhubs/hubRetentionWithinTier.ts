@@ -1,7 +1,8 @@
 // Keeps event retention within what the namespace's tier supports and what the stack is allowed to keep.
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
-import { asNumber, isUnknown, known } from "../lib/read";
+import { stackPropsOf } from "../lib/keptInputs";
+import { asNumber, isUnknown, known, PreviewGaps } from "../lib/read";
 import { namespaceOf, tierOf } from "../lib/resources";
 import { ResourceTypes } from "../lib/types";
 
@@ -27,18 +28,21 @@ export const hubRetentionWithinTier: StackValidationPolicy = {
     severity: "medium",
     validateStack: (args, reportViolation) => {
         const { maxRetentionHours } = settingsOf<{ maxRetentionHours: number }>(args, configSchema);
+        const gaps = new PreviewGaps();
         for (const hub of args.resources.filter((resource) => resource.type === ResourceTypes.eventHub)) {
-            const hours = known(() => asNumber(hub.props.retentionDescription?.retentionTimeInHours));
-            const days = known(() => asNumber(hub.props.messageRetentionInDays));
-            if (isUnknown(hours) || isUnknown(days)) {
+            const { props, source } = stackPropsOf(hub, args);
+            const hours = known(() => asNumber(props.retentionDescription?.retentionTimeInHours));
+            const days = known(() => asNumber(props.messageRetentionInDays));
+            if (isUnknown(hours) || isUnknown(days) || source === "none") {
+                gaps.add(`the retention of hub ${hub.name}`);
                 continue;
             }
             const retention = hours ?? (days === undefined ? undefined : days * 24);
             if (retention === undefined) {
                 continue; // the service default (1 day) fits every tier
             }
-            const namespace = namespaceOf(hub, args.resources);
-            const tier = namespace ? tierOf(namespace) : undefined;
+            const namespace = namespaceOf(hub, args.resources, args);
+            const tier = namespace ? tierOf(namespace, args) : undefined;
             const tierLimit = tier === undefined ? undefined : tierLimitHours[tier];
             const limit = Math.min(maxRetentionHours, tierLimit ?? maxRetentionHours);
             if (retention > limit) {
@@ -47,7 +51,11 @@ export const hubRetentionWithinTier: StackValidationPolicy = {
                         ? `the ${tier} tier keeps events at most ${tierLimit} h`
                         : `the stack allows at most ${maxRetentionHours} h`;
                 reportViolation(`Found a retention of ${retention} h; ${because}.`, hub.urn);
+            } else if (namespace && tier === undefined && retention > Math.min(...Object.values(tierLimitHours))) {
+                // Within every tier's limit needs no tier; above the smallest, the tier decides.
+                gaps.add(`the tier of namespace ${namespace.name} (hub ${hub.name})`);
             }
         }
+        gaps.throwIfAny();
     },
 };

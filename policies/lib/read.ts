@@ -93,3 +93,43 @@ export function stringLeaves(value: unknown, path = ""): { path: string; value: 
     }
     return [];
 }
+
+/**
+ * What a rule could not check because a value is unknown during preview, collected so that the rule first reports
+ * every violation it can see. `throwIfAny` then ends the rule with the library's UnknownValueError, which the library
+ * reports as an advisory "can't run policy … during preview: <message>": never a silent pass, never a failure.
+ */
+export class PreviewGaps {
+    private readonly gaps: string[] = [];
+
+    /** Notes one thing not checked, in words that name the resource and the property. */
+    add(what: string): void {
+        if (!this.gaps.includes(what)) {
+            this.gaps.push(what);
+        }
+    }
+
+    get size(): number {
+        return this.gaps.length;
+    }
+
+    /** Ends the rule when anything was left unchecked; `after` adds what that means for the verdict. */
+    throwIfAny(after?: string): void {
+        if (this.gaps.length === 0) {
+            return;
+        }
+        const shown =
+            this.gaps.slice(0, 5).join("; ") + (this.gaps.length > 5 ? ` and ${this.gaps.length - 5} more` : "");
+        throw cannotCheckDuringPreview(
+            `not checked, unknown until the update runs: ${shown}` + (after === undefined ? "" : `; ${after}`),
+        );
+    }
+}
+
+/** The library's UnknownValueError with a message of the rule's own (its constructor only names a property path). */
+export function cannotCheckDuringPreview(message: string): Error {
+    // The constructor needs one of the library's unknown sentinels: the engine's unknown string is one of them.
+    const error = new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", []) as Error;
+    error.message = message;
+    return error;
+}

@@ -1,5 +1,6 @@
 // Stack-level lookups shared by the policies that relate resources to each other (a hub to its namespace, ...).
 import type { PolicyResource } from "@pulumi/policy";
+import { propsOf, type StackRun } from "./keptInputs";
 import { asNumber, asString, isUnknown, known } from "./read";
 import { ResourceTypes } from "./types";
 
@@ -7,7 +8,11 @@ import { ResourceTypes } from "./types";
  * The Event Hubs namespace a hub, consumer group or rule belongs to: through its dependencies (set whenever the
  * program passes `namespace.name`), else by the `namespaceName` input, else the only namespace of the stack.
  */
-export function namespaceOf(resource: PolicyResource, all: PolicyResource[]): PolicyResource | undefined {
+export function namespaceOf(
+    resource: PolicyResource,
+    all: PolicyResource[],
+    args: StackRun,
+): PolicyResource | undefined {
     const namespaces = all.filter((candidate) => candidate.type === ResourceTypes.eventHubsNamespace);
     const pending = [...resource.dependencies];
     const seen = new Set<string>();
@@ -22,9 +27,9 @@ export function namespaceOf(resource: PolicyResource, all: PolicyResource[]): Po
         }
         pending.push(...dependency.dependencies);
     }
-    const wanted = known(() => asString(resource.props.namespaceName));
+    const wanted = known(() => asString(propsOf(resource, args).namespaceName));
     if (!isUnknown(wanted) && wanted !== undefined) {
-        const byName = namespaces.find((namespace) => known(() => namespace.props.namespaceName) === wanted);
+        const byName = namespaces.find((namespace) => known(() => propsOf(namespace, args).namespaceName) === wanted);
         if (byName) {
             return byName;
         }
@@ -33,8 +38,9 @@ export function namespaceOf(resource: PolicyResource, all: PolicyResource[]): Po
 }
 
 /** The namespace's tier (`sku.tier`, else `sku.name`), or undefined when it is not known at preview. */
-export function tierOf(namespace: PolicyResource): string | undefined {
-    const tier = known(() => asString(namespace.props.sku?.tier) ?? asString(namespace.props.sku?.name));
+export function tierOf(namespace: PolicyResource, args: StackRun): string | undefined {
+    const props = propsOf(namespace, args);
+    const tier = known(() => asString(props.sku?.tier) ?? asString(props.sku?.name));
     return isUnknown(tier) ? undefined : tier;
 }
 
@@ -42,10 +48,14 @@ export function tierOf(namespace: PolicyResource): string | undefined {
  * The most throughput units a namespace can reach: its capacity, or the auto-inflate ceiling when auto-inflate is
  * on. Undefined when a value it depends on is unknown. Azure's default capacity is 1.
  */
-export function peakThroughputUnits(namespace: PolicyResource): number | undefined {
-    const capacity = known(() => namespace.props.sku?.capacity);
-    const autoInflate = known(() => namespace.props.isAutoInflateEnabled);
-    const maximum = known(() => namespace.props.maximumThroughputUnits);
+export function peakThroughputUnits(namespace: PolicyResource, args: StackRun): number | undefined {
+    const props = propsOf(namespace, args);
+    if (Object.keys(props).length === 0) {
+        return undefined;
+    }
+    const capacity = known(() => props.sku?.capacity);
+    const autoInflate = known(() => props.isAutoInflateEnabled);
+    const maximum = known(() => props.maximumThroughputUnits);
     if (isUnknown(capacity) || isUnknown(autoInflate) || isUnknown(maximum)) {
         return undefined;
     }

@@ -1,11 +1,14 @@
 // Checks that every cluster a job runs on stops by itself: a job cluster, or a cluster of this stack that auto-terminates.
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { asNumber, asString, elementsOf, isRecord, isUnknown, known } from "../lib/read";
+import { stackPropsOf, type StackRun } from "../lib/keptInputs";
+import { asNumber, asString, elementsOf, isRecord, isUnknown, known, PreviewGaps } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 
-function autoTerminates(cluster: PolicyResource): boolean | undefined {
-    const minutes = known(() => asNumber(cluster.props.autoterminationMinutes));
-    return isUnknown(minutes) ? undefined : minutes !== undefined && minutes > 0;
+/** Whether the cluster stops by itself; undefined when its setting is unknown (or it cannot be seen at all). */
+function autoTerminates(cluster: PolicyResource, args: StackRun): boolean | undefined {
+    const { props, source } = stackPropsOf(cluster, args);
+    const minutes = known(() => asNumber(props.autoterminationMinutes));
+    return isUnknown(minutes) || source === "none" ? undefined : minutes !== undefined && minutes > 0;
 }
 
 export const jobClustersAutoTerminate: StackValidationPolicy = {
@@ -15,16 +18,26 @@ export const jobClustersAutoTerminate: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     validateStack: (args, reportViolation) => {
+        const gaps = new PreviewGaps();
         for (const job of args.resources.filter((resource) => resource.type === ResourceTypes.job)) {
             // A task on an existing cluster gets its id from the cluster resource, which makes the job depend on it.
             const clusters = job.dependencies.filter((dependency) => dependency.type === ResourceTypes.cluster);
-            const tasks = elementsOf(() => job.props.tasks);
-            const jobLevel = known(() => asString(job.props.existingClusterId));
-            const usesExisting =
-                (!isUnknown(jobLevel) && jobLevel !== undefined) ||
-                (!isUnknown(tasks) &&
-                    tasks.some((task) => isRecord(task) && known(() => task.existingClusterId) !== undefined));
+            const { props, source } = stackPropsOf(job, args);
+            if (source === "none") {
+                gaps.add(`the tasks of job ${job.name} (no outputs and no inputs seen)`);
+                continue;
+            }
+            const tasks = elementsOf(() => props.tasks);
+            const jobLevel = known(() => asString(props.existingClusterId));
+            const taskClusters = isUnknown(tasks)
+                ? []
+                : tasks.map((task) => (isRecord(task) ? known(() => task.existingClusterId) : undefined));
+            // An existing cluster's id is unknown until that cluster exists: set, even if unknown, means "uses one".
+            const usesExisting = jobLevel !== undefined || taskClusters.some((id) => id !== undefined);
             if (!usesExisting) {
+                if (isUnknown(tasks)) {
+                    gaps.add(`whether job ${job.name} runs on an existing cluster (its tasks)`);
+                }
                 continue;
             }
             if (clusters.length === 0) {
@@ -35,8 +48,11 @@ export const jobClustersAutoTerminate: StackValidationPolicy = {
                 );
             }
             for (const cluster of clusters) {
-                if (autoTerminates(cluster) === false) {
-                    const minutes = known(() => cluster.props.autoterminationMinutes);
+                const stops = autoTerminates(cluster, args);
+                if (stops === undefined) {
+                    gaps.add(`autoterminationMinutes of cluster ${cluster.name}`);
+                } else if (!stops) {
+                    const minutes = known(() => stackPropsOf(cluster, args).props.autoterminationMinutes);
                     reportViolation(
                         `Found job ${job.name} on cluster ${cluster.name} with autoterminationMinutes ` +
                             `${isUnknown(minutes) ? "?" : String(minutes ?? "unset")}; its cluster must auto-terminate.`,
@@ -45,5 +61,6 @@ export const jobClustersAutoTerminate: StackValidationPolicy = {
                 }
             }
         }
+        gaps.throwIfAny();
     },
 };

@@ -11,7 +11,8 @@ import {
     type CostResource,
 } from "../lib/cost/estimate";
 import { priceTable } from "../lib/cost/priceTable";
-import { isRecord, isUnknown, known, Unknown } from "../lib/read";
+import { stackPropsOf, type StackRun } from "../lib/keptInputs";
+import { isRecord, isUnknown, known, PreviewGaps, Unknown } from "../lib/read";
 import { stackOfUrn } from "../lib/urn";
 
 const configSchema: PolicyConfigSchema = {
@@ -38,7 +39,8 @@ function plain(read: () => unknown): unknown {
         return Unknown;
     }
     if (Array.isArray(value)) {
-        return value.map((_, index) => plain(() => value[index] as unknown));
+        // Not value.map: it would read each element through the analyzer's proxy outside `known`.
+        return Array.from({ length: value.length }, (_, index) => plain(() => value[index] as unknown));
     }
     if (isRecord(value)) {
         return Object.fromEntries(Object.keys(value).map((key) => [key, plain(() => value[key])]));
@@ -48,20 +50,24 @@ function plain(read: () => unknown): unknown {
 
 /**
  * The resources the estimate prices, with only the properties it reads: the analyzer refuses to run a policy that
- * touches a value unknown during preview, so nothing else (access controls, grants) is read.
+ * touches a value unknown during preview, so nothing else (access controls, grants) is read. Each resource's
+ * properties are its outputs, or on a first deploy the inputs kept for it (`stackPropsOf`); a resource with neither
+ * has every priced property unknown, so the estimate lists it as not priced rather than pricing it at nothing.
  */
-export function costResourcesOf(resources: PolicyResource[]): CostResource[] {
+export function costResourcesOf(resources: PolicyResource[], args: StackRun): CostResource[] {
     return resources
         .filter((resource) => resource.type in pricedProperties)
-        .map((resource) => ({
-            urn: resource.urn,
-            type: resource.type,
-            name: resource.name,
-            props: Object.fromEntries(
-                pricedProperties[resource.type].map((key) => [key, plain(() => resource.props[key] as unknown)]),
-            ),
-            dependencies: resource.dependencies.map((dependency) => dependency.urn),
-        }));
+        .map((resource) => {
+            const { props, source } = stackPropsOf(resource, args);
+            const value = (key: string) => (source === "none" ? Unknown : plain(() => props[key] as unknown));
+            return {
+                urn: resource.urn,
+                type: resource.type,
+                name: resource.name,
+                props: Object.fromEntries(pricedProperties[resource.type].map((key) => [key, value(key)])),
+                dependencies: resource.dependencies.map((dependency) => dependency.urn),
+            };
+        });
 }
 
 /** The estimate the policy judges, for the same resources and settings; the gate prints it beside the verdict. */
@@ -80,7 +86,7 @@ export const monthlyBudget: StackValidationPolicy = {
     severity: "high",
     validateStack: (args, reportViolation) => {
         const settings = settingsOf<BudgetSettings>(args, configSchema);
-        const estimate = budgetEstimate(costResourcesOf(args.resources), settings);
+        const estimate = budgetEstimate(costResourcesOf(args.resources, args), settings);
         const stack = stackOfUrn(args.resources[0]?.urn ?? "");
         for (const item of estimate.unpriced.filter((entry) => entry.missingPrice)) {
             reportViolation(
@@ -98,5 +104,11 @@ export const monthlyBudget: StackValidationPolicy = {
                 line?.urn,
             );
         }
+        // What is left out of the total for want of a value: the verdict above holds for the rest only.
+        const gaps = new PreviewGaps();
+        for (const item of estimate.unpriced.filter((entry) => !entry.missingPrice)) {
+            gaps.add(`${item.resource} ${item.item} (${item.reason})`);
+        }
+        gaps.throwIfAny(`the estimate of ${money(estimate.totalMonthlyUsd)} a month leaves them out`);
     },
 };

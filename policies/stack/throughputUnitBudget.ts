@@ -2,6 +2,7 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import { peakThroughputUnits } from "../lib/resources";
+import { PreviewGaps } from "../lib/read";
 import { ResourceTypes } from "../lib/types";
 import { stackOfUrn } from "../lib/urn";
 
@@ -25,17 +26,25 @@ export const throughputUnitBudget: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const { maxTotalThroughputUnits } = settingsOf<{ maxTotalThroughputUnits: number }>(args, configSchema);
         const namespaces = args.resources.filter((resource) => resource.type === ResourceTypes.eventHubsNamespace);
+        const gaps = new PreviewGaps();
         let total = 0;
         for (const namespace of namespaces) {
-            total += peakThroughputUnits(namespace) ?? 0;
+            const peak = peakThroughputUnits(namespace, args);
+            if (peak === undefined) {
+                gaps.add(`the throughput units of namespace ${namespace.name}`);
+            }
+            total += peak ?? 0;
         }
         if (total > maxTotalThroughputUnits) {
-            const parts = namespaces.map((namespace) => `${namespace.name}: ${peakThroughputUnits(namespace) ?? "?"}`);
+            const parts = namespaces.map(
+                (namespace) => `${namespace.name}: ${peakThroughputUnits(namespace, args) ?? "?"}`,
+            );
             reportViolation(
                 `Found ${total} throughput units at peak in stack "${stackOfUrn(namespaces[0].urn)}" ` +
                     `(${parts.join(", ")}); the stack's budget is ${maxTotalThroughputUnits}.`,
                 namespaces[0].urn,
             );
         }
+        gaps.throwIfAny(`the total of ${total} counts the others only`);
     },
 };

@@ -31,6 +31,11 @@ export interface AnalyzedResource {
     protect: boolean;
     dependencies: string[];
     inputs: Record<string, unknown>;
+    /**
+     * Outputs in the same wire form, as the preview computed them: what AnalyzeStack sends. Empty for a resource whose
+     * provider's configuration is unknown (the engine's Create-in-preview returns no outputs). Absent: the inputs.
+     */
+    outputs?: Record<string, unknown>;
     /** Output names the program asked the engine to keep secret (the SDK sets them for secret properties). */
     additionalSecretOutputs?: string[];
     propertyDependencies?: Record<string, string[]>;
@@ -181,8 +186,17 @@ function providerUrn(reference: string | undefined): string | undefined {
     return index > 0 ? reference.slice(0, index) : reference;
 }
 
+/** The properties the engine sends: inputs to Analyze, outputs (when the plan has them) to AnalyzeStack. */
+function propertiesFor(resource: AnalyzedResource, request: "analyze" | "analyzeStack"): Record<string, unknown> {
+    return request === "analyzeStack" ? (resource.outputs ?? resource.inputs) : resource.inputs;
+}
+
 /** Everything the engine sends about one resource; the engine fills the same fields for Analyze and AnalyzeStack. */
-function describe(resource: AnalyzedResource, byUrn: Map<string, AnalyzedResource>) {
+function describe(
+    resource: AnalyzedResource,
+    byUrn: Map<string, AnalyzedResource>,
+    request: "analyze" | "analyzeStack",
+) {
     const options = new analyzerProto.AnalyzerResourceOptions();
     options.setProtect(resource.protect);
     options.setAdditionalsecretoutputsList(resource.additionalSecretOutputs ?? []);
@@ -197,9 +211,11 @@ function describe(resource: AnalyzedResource, byUrn: Map<string, AnalyzedResourc
         provider.setType(providerResource.type);
         provider.setUrn(providerResource.urn);
         provider.setName(providerResource.name);
-        provider.setProperties(toStruct(providerResource.inputs, `${providerResource.urn} inputs`));
+        provider.setProperties(
+            toStruct(propertiesFor(providerResource, request), `${providerResource.urn} ${request}`),
+        );
     }
-    return { options, provider, properties: toStruct(resource.inputs, `${resource.urn} inputs`) };
+    return { options, provider, properties: toStruct(propertiesFor(resource, request), `${resource.urn} ${request}`) };
 }
 
 export interface PackInfo {
@@ -292,7 +308,7 @@ export class PolicyAnalyzer {
         const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
         const violations: PolicyViolation[] = [];
         for (const resource of resources) {
-            const { options, provider, properties } = describe(resource, byUrn);
+            const { options, provider, properties } = describe(resource, byUrn, "analyze");
             const request = new analyzerProto.AnalyzeRequest();
             request.setType(resource.type);
             request.setUrn(resource.urn);
@@ -310,8 +326,9 @@ export class PolicyAnalyzer {
         const stackRequest = new analyzerProto.AnalyzeStackRequest();
         stackRequest.setResourcesList(
             resources.map((resource) => {
-                // During preview the engine hands AnalyzeStack the planned state, whose outputs are the inputs.
-                const { options, provider, properties } = describe(resource, byUrn);
+                // The engine hands AnalyzeStack each resource's outputs as the preview computed them, not its inputs:
+                // on a first deploy a Databricks resource has none (its provider's configuration is unknown).
+                const { options, provider, properties } = describe(resource, byUrn, "analyzeStack");
                 const entry = new analyzerProto.AnalyzerResource();
                 entry.setType(resource.type);
                 entry.setUrn(resource.urn);

@@ -69,7 +69,7 @@ describe("policy gate", () => {
 
     it("fails the non-compliant fixture with exactly the policies it breaks, under the pack defaults", async () => {
         // As an update sees it: at a first deploy the deploying user's name, and so the run-as and its grants, are
-        // unknown, and the policies let unknown values pass.
+        // unknown, and those policies say so as advice (see the first-deploy case below).
         const { code, report } = await gateJson({ stackFile: noncompliant, mode: "update" });
         assert.equal(code, 1);
         assert.equal(report.ok, false);
@@ -114,6 +114,29 @@ describe("policy gate", () => {
         }
     });
 
+    it("on a first deploy of the non-compliant fixture, says what it could not check instead of passing it", async () => {
+        const { code, report } = await gateJson({ stackFile: noncompliant, mode: "first-deploy" });
+        assert.equal(code, 1);
+        const cannotRun = report.violations.filter((violation) => /^can't run policy /m.test(violation.message));
+        for (const violation of cannotRun) {
+            assert.equal(violation.enforcementLevel, "advisory");
+        }
+        const policies = cannotRun.map((violation) => violation.policy);
+        assert.ok(policies.includes("databricks-job-run-as"), policies.join(", "));
+        assert.ok(policies.includes("databricks-grants-gold-only"), policies.join(", "));
+        // What is known still fails: the code under /Shared and the budget, read from the job's and warehouse's inputs.
+        const mandatory = new Set(
+            report.violations.filter((violation) => violation.enforcementLevel === "mandatory").map((v) => v.policy),
+        );
+        for (const policy of [
+            "databricks-job-code-not-in-shared",
+            "stack-monthly-budget",
+            "databricks-job-on-job-compute",
+        ]) {
+            assert.ok(mandatory.has(policy), policy);
+        }
+    });
+
     it("prints the plan, then the violations grouped under the pack like pulumi preview", async () => {
         const { code, stdout } = await gateCli(["--stack-file", noncompliant]);
         assert.equal(code, 1);
@@ -145,7 +168,7 @@ describe("policy gate", () => {
         const { stdout } = await gateCli(["--stack-file", noncompliant]);
         assert.match(
             stdout,
-            /noncompliant: \d+ mandatory, 1 advisory violation\(s\) from \d+ policies: FAILED\nnoncompliant: estimated \$[\d,]+\.\d\d a month, OVER the budget of \$600\.00 \(stack-monthly-budget, mandatory; eastus list prices\); biggest line: lakestream-noncompliant-warehouse serverless SQL DBUs, 2X-Small/,
+            /noncompliant: \d+ mandatory, \d+ advisory violation\(s\) from \d+ policies: FAILED\nnoncompliant: estimated \$[\d,]+\.\d\d a month, OVER the budget of \$600\.00 \(stack-monthly-budget, mandatory; eastus list prices\); biggest line: lakestream-noncompliant-warehouse serverless SQL DBUs, 2X-Small/,
         );
     });
 

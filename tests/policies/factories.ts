@@ -451,3 +451,14 @@ export function compliantStack(stack = "dev"): AnalyzedResource[] {
 export function replaced(resources: AnalyzedResource[], ...replacements: AnalyzedResource[]): AnalyzedResource[] {
     return resources.map((existing) => replacements.find((r) => r.urn === existing.urn) ?? existing);
 }
+
+/**
+ * The resources as a first preview hands them to AnalyzeStack when the stack creates its Databricks workspace: every
+ * resource of the Databricks provider (whose configuration is unknown) has no outputs; others' outputs are their
+ * inputs. Analyze still gets every resource's inputs.
+ */
+export function firstDeploy(resources: AnalyzedResource[]): AnalyzedResource[] {
+    return resources.map((resource) =>
+        resource.type.startsWith("databricks:") ? { ...resource, outputs: {} } : resource,
+    );
+}

@@ -482,6 +482,10 @@ function priceJobClusters(context: Context, job: CostResource, trigger: Trigger)
     if (isRecord(jobLevel)) {
         clusters.push({ where: "job cluster", spec: jobLevel, perRun: runMinutes });
     }
+    // Clusters the job may declare where its specs are unknown: listed as not priced, never priced at nothing.
+    if ([tasks, shared, jobLevel].includes(Unknown) || taskList.some((task) => read(task, "newCluster") === Unknown)) {
+        unpriced(context, job, "job clusters", "its tasks or job clusters are unknown until the update runs", false);
+    }
     // A code task with no cluster at all runs on serverless jobs compute, which the table does not price.
     const onJobCompute = (task: unknown) =>
         ["existingClusterId", "newCluster", "jobClusterKey"].some((field) => read(task, field) !== undefined);

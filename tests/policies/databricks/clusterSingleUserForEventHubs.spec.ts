@@ -1,7 +1,7 @@
 // Specs for databricks-cluster-single-user-for-eventhubs, a stack policy, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { cluster, job, library, wireUnknown } from "../factories";
+import { cluster, firstDeploy, job, library, wireUnknown } from "../factories";
 
 const policy = "databricks-cluster-single-user-for-eventhubs";
 
@@ -32,8 +32,38 @@ describe(policy, () => {
         assert.match(violation.message, /without singleUserName/);
     });
 
-    it("skips an access mode unknown during preview", async () => {
-        assert.deepEqual(await violationsOf(policy, [cluster({ inputs: { dataSecurityMode: wireUnknown } })]), []);
+    it("says it could not check an access mode or user unknown during preview, never passing it silently", async () => {
+        const [mode, ...rest] = await violationsOf(policy, [cluster({ inputs: { dataSecurityMode: wireUnknown } })]);
+        assert.deepEqual(rest, []);
+        assert.equal(mode.enforcementLevel, "advisory");
+        assert.match(
+            mode.message,
+            /can't run policy 'databricks-cluster-single-user-for-eventhubs' .* during preview: not checked, unknown until the update runs: dataSecurityMode of cluster streaming$/,
+        );
+        // The deployer's name on a first deploy.
+        const [user] = await violationsOf(policy, firstDeploy([cluster({ inputs: { singleUserName: wireUnknown } })]));
+        assert.equal(user.enforcementLevel, "advisory");
+        assert.match(user.message, /: singleUserName of cluster streaming$/);
+    });
+
+    it("on a first deploy (no outputs for clusters and jobs) still finds a shared cluster and job cluster", async () => {
+        const shared = cluster({ inputs: { dataSecurityMode: "USER_ISOLATION" } });
+        const base = job();
+        const [entry] = base.inputs.jobClusters as { jobClusterKey: string; newCluster: Record<string, unknown> }[];
+        const sharedJob = job({
+            inputs: {
+                jobClusters: [{ ...entry, newCluster: { ...entry.newCluster, dataSecurityMode: "USER_ISOLATION" } }],
+            },
+        });
+        const violations = await violationsOf(policy, firstDeploy([shared, sharedJob]));
+        assert.deepEqual(
+            violations.map((violation) => [violation.enforcementLevel, violation.urn]),
+            [
+                ["mandatory", shared.urn],
+                ["mandatory", sharedJob.urn],
+            ],
+        );
+        assert.match(violations[1].message, /Found job cluster jobClusters\[0\]\.newCluster loading /);
     });
 
     it("accepts the job's single-user job cluster that the bronze task loads the connector on", async () => {

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 import { violationsOf } from "../check";
-import { grants, job, runAsApplicationId, schema, wireUnknown } from "../factories";
+import { firstDeploy, grants, job, runAsApplicationId, schema, wireUnknown } from "../factories";
 
 const policy = "databricks-grants-gold-only";
 const pipelinePrivileges = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];
@@ -97,13 +97,40 @@ describe(policy, () => {
         assert.match(violation.message, /Found analysts granted SELECT on schema bronze;/);
     });
 
-    it("skips what it cannot know during preview: the run-as identity or a principal", async () => {
+    it("says it could not check a grant beyond gold while the run-as identity is unknown (a first deploy)", async () => {
         const leak = grants({ schema: "lakestream_dev.bronze" }, [{ principal: "analysts", privileges: ["SELECT"] }]);
-        assert.deepEqual(await violationsOf(policy, [job({ inputs: { runAs: wireUnknown } }), leak]), []);
-        const unknownPrincipal = grants({ schema: "lakestream_dev.bronze" }, [
+        const deployer = job({ inputs: { runAs: { userName: wireUnknown } } });
+        const [advisory, ...rest] = await violationsOf(policy, firstDeploy([deployer, leak]));
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /can't run policy 'databricks-grants-gold-only' .* during preview: not checked, unknown until the update runs: whether analysts \(granted SELECT on schema lakestream_dev\.bronze\) is the job's run-as identity$/,
+        );
+        // Readers on gold need no identity to be judged.
+        const gold = grants({ schema: "lakestream_dev.gold" }, [{ principal: "analysts", privileges: ["SELECT"] }]);
+        assert.deepEqual(await violationsOf(policy, firstDeploy([deployer, gold])), []);
+    });
+
+    it("says it could not check an unknown principal, and still fails the known ones beside it", async () => {
+        const mixed = grants({ schema: "lakestream_dev.bronze" }, [
             { principal: wireUnknown, privileges: ["SELECT"] },
+            { principal: "analysts", privileges: ["SELECT"] },
         ]);
-        assert.deepEqual(await violationsOf(policy, [job(), unknownPrincipal]), []);
+        const [violation, advisory, ...rest] = await violationsOf(policy, [job(), mixed]);
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(violation.message, /Found analysts granted SELECT on schema lakestream_dev\.bronze;/);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(advisory.message, /a principal or its privileges in grants \S+ on schema lakestream_dev\.bronze$/);
+    });
+
+    it("on a first deploy (no outputs for grants and job) still finds a reader on bronze from the inputs", async () => {
+        const leak = grants({ schema: "lakestream_dev.bronze" }, [{ principal: "analysts", privileges: ["SELECT"] }]);
+        const [violation, ...rest] = await violationsOf(policy, firstDeploy([job(), leak]));
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(violation.message, /Found analysts granted SELECT on schema lakestream_dev\.bronze;/);
     });
 
     it("lets the stack exempt a principal and name another gold schema", async () => {

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 import { violationsOf } from "../check";
-import { job, layeredJob, wireUnknown } from "../factories";
+import { firstDeploy, job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-job-code-not-in-shared";
 
@@ -75,5 +75,26 @@ describe(policy, () => {
         const config = { [policy]: { forbiddenFolders: ["/Shared", "/Users"] } };
         const [violation] = await violationsOf(policy, [jobWith("/Users/someone/bronze")], config);
         assert.match(violation.message, /under \/Shared, \/Users: \/Users\/someone\/bronze/);
+    });
+
+    it("on a first deploy (no outputs for the job) still finds its code under /Shared from its inputs", async () => {
+        const shared = jobWith("/Shared/lakestream/bronze");
+        const [violation, ...rest] = await violationsOf(policy, firstDeploy([shared]));
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(
+            violation.message,
+            /Found job medallion running code under \/Shared: \/Shared\/lakestream\/bronze;/,
+        );
+    });
+
+    it("says it could not check a notebook path unknown during preview, never passing it silently", async () => {
+        const [advisory, ...rest] = await violationsOf(policy, firstDeploy([jobWith(wireUnknown)]));
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /can't run policy 'databricks-job-code-not-in-shared' .* during preview: not checked, unknown until the update runs: job medallion tasks\[0\]\.notebookTask\.notebookPath$/,
+        );
     });
 });

@@ -43,9 +43,26 @@ describe(policy, () => {
         assert.match(twice.message, /Found runAs naming 2 identities; name exactly one/);
     });
 
-    it("skips a run-as identity unknown during preview", async () => {
-        assert.deepEqual(await violationsOf(policy, [job({ inputs: { runAs: wireUnknown } })]), []);
-        const pending = job({ inputs: { runAs: { servicePrincipalName: wireUnknown } } });
-        assert.deepEqual(await violationsOf(policy, [pending]), []);
+    it("says it could not check a run-as identity unknown during preview (the deployer on a first deploy)", async () => {
+        const deployer = job({ inputs: { runAs: { userName: wireUnknown } } });
+        const [advisory, ...rest] = await violationsOf(policy, [deployer], { [policy]: { allowUser: true } });
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.equal(advisory.urn, deployer.urn);
+        assert.match(
+            advisory.message,
+            /can't run policy 'databricks-job-run-as' .* during preview: runAs\.userName of job medallion is unknown until the update runs/,
+        );
+        const [whole] = await violationsOf(policy, [job({ inputs: { runAs: wireUnknown } })]);
+        assert.equal(whole.enforcementLevel, "advisory");
+        assert.match(whole.message, /during preview: runAs of job \S+ is unknown/);
+    });
+
+    it("still fails a group beside an unknown name: no name makes a group allowed", async () => {
+        const group = job({ inputs: { runAs: { groupName: "engineers", userName: wireUnknown } } });
+        const [violation, ...rest] = await violationsOf(policy, [group], { [policy]: { allowUser: true } });
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(violation.message, /Found runAs\.groupName "engineers"/);
     });
 });

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 import { violationsOf } from "../check";
-import { cluster, continuousJob, job, layeredJob, wireUnknown } from "../factories";
+import { cluster, continuousJob, firstDeploy, job, layeredJob, wireUnknown } from "../factories";
 
 const policy = "databricks-job-shuffle-partitions";
 
@@ -137,9 +137,27 @@ describe(policy, () => {
         assert.deepEqual(await violationsOf(policy, [jobWithCluster(singleNodeConf, {}, batch)]), []);
     });
 
-    it("skips a Spark conf or a size unknown during preview", async () => {
-        assert.deepEqual(await violationsOf(policy, [jobWithCluster(wireUnknown)]), []);
+    it("says it could not check a Spark conf or a size unknown during preview", async () => {
         const scaling = { numWorkers: undefined, autoscale: wireUnknown };
-        assert.deepEqual(await violationsOf(policy, [jobWithCluster(singleNodeConf, scaling)]), []);
+        for (const pending of [jobWithCluster(wireUnknown), jobWithCluster(singleNodeConf, scaling)]) {
+            const [advisory, ...rest] = await violationsOf(policy, [pending]);
+            assert.deepEqual(rest, []);
+            assert.equal(advisory.enforcementLevel, "advisory");
+            assert.match(
+                advisory.message,
+                /can't run policy 'databricks-job-shuffle-partitions' .* during preview: not checked, unknown until the update runs: spark\.sql\.shuffle\.partitions or the workers of job cluster jobClusters\[0\]\.newCluster \(job medallion\)$/,
+            );
+        }
+    });
+
+    it("on a first deploy (no outputs for the job) still advises a job cluster left at Spark's default", async () => {
+        const unset = jobWithCluster(singleNodeConf);
+        const [violation, ...rest] = await violationsOf(policy, firstDeploy([unset]));
+        assert.deepEqual(rest, []);
+        assert.match(
+            violation.message,
+            /^Found job cluster jobClusters\[0\]\.newCluster running the streaming task\(s\) pipeline without spark\.sql\.shuffle\.partitions/m,
+        );
+        assert.doesNotMatch(violation.message, /can't run/);
     });
 });

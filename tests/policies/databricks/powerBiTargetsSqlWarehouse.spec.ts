@@ -1,7 +1,7 @@
 // Specs for databricks-power-bi-targets-sql-warehouse, a stack policy, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { cluster, powerBiConnection, sqlEndpoint, underPowerBi, wireUnknown } from "../factories";
+import { cluster, firstDeploy, powerBiConnection, sqlEndpoint, underPowerBi, wireUnknown } from "../factories";
 
 const policy = "databricks-power-bi-targets-sql-warehouse";
 
@@ -37,9 +37,26 @@ describe(policy, () => {
         assert.match(violation.message, /autoStopMins 0 \(never stops\); allowed: a warehouse with auto-stop/);
     });
 
-    it("has nothing to say about a stack without Power BI, or an auto-stop unknown during preview", async () => {
+    it("has nothing to say about a stack without Power BI", async () => {
         assert.deepEqual(await violationsOf(policy, [sqlEndpoint({ inputs: { autoStopMins: 0 } })]), []);
+    });
+
+    it("says it could not check an auto-stop unknown during preview", async () => {
         const pending = underPowerBi(sqlEndpoint({ inputs: { autoStopMins: wireUnknown } }));
-        assert.deepEqual(await violationsOf(policy, [powerBiConnection(), pending]), []);
+        const [advisory, ...rest] = await violationsOf(policy, [powerBiConnection(), pending]);
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /can't run policy 'databricks-power-bi-targets-sql-warehouse' .* during preview: not checked, unknown until the update runs: autoStopMins of warehouse powerbi$/,
+        );
+    });
+
+    it("on a first deploy (no outputs for the warehouse) still rejects one that never stops", async () => {
+        const forever = underPowerBi(sqlEndpoint({ inputs: { autoStopMins: 0 } }));
+        const [violation, ...rest] = await violationsOf(policy, firstDeploy([powerBiConnection(), forever]));
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(violation.message, /with autoStopMins 0 \(never stops\)/);
     });
 });

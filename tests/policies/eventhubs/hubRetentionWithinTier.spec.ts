@@ -37,7 +37,16 @@ describe(policy, () => {
         assert.match(violation.message, /72 h/);
     });
 
-    it("skips a retention unknown during preview", async () => {
-        assert.deepEqual(await violationsOf(policy, [namespace(), eventHub({ inputs: retention(wireUnknown) })]), []);
+    it("says it could not check a retention unknown during preview", async () => {
+        const [advisory, ...rest] = await violationsOf(policy, [
+            namespace(),
+            eventHub({ inputs: retention(wireUnknown) }),
+        ]);
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /during preview: not checked, unknown until the update runs: the retention of hub weather$/,
+        );
     });
 });

@@ -30,8 +30,14 @@ describe(policy, () => {
         assert.equal((await violationsOf(policy, [named, other, group])).length, 1);
     });
 
-    it("does not report when the tier is unknown during preview", async () => {
+    it("says it could not check a consumer group whose namespace's tier is unknown during preview", async () => {
         const pending = namespace({ inputs: { sku: { name: wireUnknown } } });
-        assert.deepEqual(await violationsOf(policy, [pending, eventHub(), consumerGroup()]), []);
+        const [advisory, ...rest] = await violationsOf(policy, [pending, eventHub(), consumerGroup()]);
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /during preview: not checked, unknown until the update runs: the tier of namespace ehns \(consumer group \S+\)$/,
+        );
     });
 });

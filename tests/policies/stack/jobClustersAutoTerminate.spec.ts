@@ -1,7 +1,7 @@
 // Specs for stack-job-clusters-auto-terminate, a stack policy, run through the pack's analyzer like the gate.
 import { strict as assert } from "node:assert";
 import { violationsOf } from "../check";
-import { cluster, job, wireUnknown } from "../factories";
+import { cluster, firstDeploy, job, wireUnknown } from "../factories";
 
 const policy = "stack-job-clusters-auto-terminate";
 
@@ -40,8 +40,22 @@ describe(policy, () => {
         assert.deepEqual(await violationsOf(policy, [job()]), []);
     });
 
-    it("does not report a cluster whose auto-termination is unknown during preview", async () => {
+    it("says it could not check a cluster whose auto-termination is unknown during preview", async () => {
         const pending = cluster({ inputs: { autoterminationMinutes: wireUnknown } });
-        assert.deepEqual(await violationsOf(policy, [pending, onStackCluster()]), []);
+        const [advisory, ...rest] = await violationsOf(policy, [pending, onStackCluster()]);
+        assert.deepEqual(rest, []);
+        assert.equal(advisory.enforcementLevel, "advisory");
+        assert.match(
+            advisory.message,
+            /can't run policy 'stack-job-clusters-auto-terminate' .* during preview: not checked, unknown until the update runs: autoterminationMinutes of cluster streaming$/,
+        );
+    });
+
+    it("on a first deploy (no outputs for cluster and job) still rejects a cluster that never terminates", async () => {
+        const forever = cluster({ inputs: { autoterminationMinutes: 0 } });
+        const [violation, ...rest] = await violationsOf(policy, firstDeploy([forever, onStackCluster()]));
+        assert.deepEqual(rest, []);
+        assert.equal(violation.enforcementLevel, "mandatory");
+        assert.match(violation.message, /on cluster streaming with autoterminationMinutes 0/);
     });
 });

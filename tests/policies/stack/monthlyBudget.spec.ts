@@ -2,7 +2,17 @@
 import { strict as assert } from "node:assert";
 import { priceTable } from "../../../policies/lib/cost/priceTable";
 import { violationsOf } from "../check";
-import { cluster, compliantStack, job, layeredJob, replaced, wireUnknown } from "../factories";
+import {
+    cluster,
+    compliantStack,
+    firstDeploy,
+    job,
+    layeredJob,
+    replaced,
+    sqlEndpoint,
+    underPowerBi,
+    wireUnknown,
+} from "../factories";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 
 const policy = "stack-monthly-budget";
@@ -114,5 +124,54 @@ describe(policy, () => {
         const [violation] = await violationsOf(policy, stack, { [policy]: { maxMonthlyUsd: 1 } });
         const total = devStackByHand("Standard_D4ds_v5", 24);
         assert.match(violation.message, new RegExp(`Found an estimated ${dollars(total)} a month`));
+    });
+
+    describe("on a first deploy (no outputs for Databricks resources, their inputs kept)", () => {
+        it("prices the stack from the inputs, the job cluster and the serverless warehouse included", async () => {
+            const total = devStackByHand();
+            const [violation, ...rest] = await violationsOf(policy, firstDeploy(devStack()), {
+                [policy]: { maxMonthlyUsd: Math.floor(total) - 1 },
+            });
+            assert.deepEqual(rest, []);
+            assert.equal(violation.enforcementLevel, "mandatory");
+            assert.match(violation.message, new RegExp(`Found an estimated ${dollars(total)} a month for stack "dev"`));
+            assert.deepEqual(await violationsOf(policy, firstDeploy(devStack())), []);
+        });
+
+        it("still fails a resource the price table cannot price, read from the inputs", async () => {
+            const stack = firstDeploy(
+                replaced(compliantStack(), cluster({ inputs: { nodeTypeId: "Standard_Z99_v9" } })),
+            );
+            const [violation] = await violationsOf(policy, stack);
+            assert.equal(violation.enforcementLevel, "mandatory");
+            assert.match(violation.message, /no nodeTypes\.Standard_Z99_v9/);
+        });
+
+        it("says what it left out when a value it prices is unknown, after judging the rest", async () => {
+            const warehouse = underPowerBi(sqlEndpoint({ inputs: { clusterSize: wireUnknown } }));
+            const stack = firstDeploy(devStack(warehouse));
+            const [advisory, ...rest] = await violationsOf(policy, stack);
+            assert.deepEqual(rest, []);
+            assert.equal(advisory.enforcementLevel, "advisory");
+            assert.match(
+                advisory.message,
+                /can't run policy 'stack-monthly-budget' .* during preview: not checked, unknown until the update runs: powerbi SQL warehouse \(its settings are unknown until the update runs\); the estimate of \$[\d,.]+ a month leaves them out$/,
+            );
+            // Over budget without the warehouse: the known part fails, and the advisory follows.
+            const over = await violationsOf(policy, stack, { [policy]: { maxMonthlyUsd: 1 } });
+            assert.deepEqual(
+                over.map((violation) => violation.enforcementLevel),
+                ["mandatory", "advisory"],
+            );
+        });
+
+        it("says it cannot price a resource with neither outputs nor kept inputs, rather than pricing it at $0", async () => {
+            const onlyBudget = { all: "disabled", [policy]: "mandatory" };
+            const [advisory, ...rest] = await violationsOf(policy, firstDeploy(devStack()), onlyBudget);
+            assert.deepEqual(rest, []);
+            assert.equal(advisory.enforcementLevel, "advisory");
+            assert.match(advisory.message, /medallion runs of medallion|medallion job cluster|medallion/);
+            assert.match(advisory.message, /powerbi SQL warehouse/);
+        });
     });
 });
