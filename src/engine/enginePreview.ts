@@ -23,7 +23,7 @@ export interface EngineStep {
 export interface EngineViolation {
     policy: string;
     enforcementLevel: "mandatory" | "advisory";
-    /** The resource it is about; empty for a stack policy that names none. */
+    /** The resource it is about; the stack's own resource for a stack policy that names none. */
     urn: string;
     message: string;
 }

@@ -47,7 +47,7 @@ export interface PolicyViolation {
     policyPackVersion: string;
     enforcementLevel: EnforcementLevel;
     severity?: string;
-    /** The resource the violation is about; empty for a stack policy that names none. */
+    /** The resource the violation is about; the stack's own resource for a stack policy that names none, as the engine reports it. */
     urn: string;
     message: string;
 }
@@ -351,7 +351,9 @@ export class PolicyAnalyzer {
         const response = await rpc(this.handlers.analyzeStack, stackRequest, (bytes) =>
             analyzerProto.AnalyzeStackRequest.deserializeBinary(bytes),
         );
-        violations.push(...toViolations(response, ""));
+        // The engine reports a stack policy's violation that names no resource against the stack's own resource.
+        const stackUrn = resources.find((resource) => resource.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        violations.push(...toViolations(response, stackUrn));
         return violations;
     }
 }
