@@ -315,7 +315,9 @@ export class MedallionJob extends pulumi.ComponentResource {
             ...(args.interactiveClusterId !== undefined
                 ? { existingClusterId: args.interactiveClusterId }
                 : { jobClusterKey }),
-            notebookTask: { notebookPath: notebooks[task.key].path, baseParameters: task.parameters },
+            // The path as uploaded, known before the workspace exists, so that the guardrails on where job code lives
+            // can check it on a first deploy; the job depends on the notebooks, so they are uploaded first.
+            notebookTask: { notebookPath: `${folder}/${task.key}`, baseParameters: task.parameters },
             // The library installs on the cluster the task runs on; only the stream that reads Event Hubs needs it.
             libraries: task.readsEventHubs ? [{ maven: { coordinates: eventHubsConnectorCoordinates } }] : undefined,
             // Databricks measures the backlog of Delta sources in files and bytes; the connector's source has no such
@@ -408,7 +410,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                 // Named explicitly, never left to "whoever created the job": a redeploy by someone else keeps it.
                 runAs: jobRunAs(args.runAs),
             },
-            { parent: this, dependsOn: [...uploads, ...secretAcls] },
+            { parent: this, dependsOn: [...Object.values(notebooks), ...uploads, ...secretAcls] },
         );
 
         this.jobId = job.id;
