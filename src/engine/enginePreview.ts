@@ -83,7 +83,7 @@ export function engineEnvironment(
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
         LAKESTREAM_STANDIN_STACK: stack,
-        LAKESTREAM_SHAPE_CACHE: path.join(cacheRoot(base), "sdk-shapes.json"),
+        LAKESTREAM_SHAPE_CACHE_DIR: cacheRoot(base),
     };
 }
 

@@ -42,7 +42,10 @@ const manifest = JSON.parse(
     ),
 ) as { version: string };
 const stack = process.env.LAKESTREAM_STANDIN_STACK ?? "";
-const provider = new StandinProvider(packageName, manifest.version, mockService, process.env.LAKESTREAM_SHAPE_CACHE);
+// One cache file per provider: the two plugin processes of a preview run side by side and would overwrite each other.
+const cacheDir = process.env.LAKESTREAM_SHAPE_CACHE_DIR;
+const shapeCache = cacheDir === undefined ? undefined : path.join(cacheDir, `sdk-shapes-${packageName}.json`);
+const provider = new StandinProvider(packageName, manifest.version, mockService, shapeCache);
 serveStandin(provider, stack).catch((error: unknown) => {
     console.error(`the ${packageName} stand-in could not start: ${(error as Error).message}`);
     process.exit(1);
