@@ -14,10 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from medallion.bronze import finish_bronze, read_connector_lines, read_eventhubs, start_bronze, to_bronze
-from medallion.local import LOCAL_CATALOG
-from medallion.schema import bronze_table
+from medallion.bronze import read_connector_lines, read_eventhubs, start_bronze, to_bronze
+from medallion.local_lakehouse import LOCAL_CATALOG
 from medallion.session import local_session
+from medallion.streams import finish_connector_stream
+from medallion.tables import bronze_table
 
 ROUNDS = 3
 
@@ -29,7 +30,7 @@ def timed_drain(spark, rows, workdir: Path, name: str) -> dict:
     query = start_bronze(
         to_bronze(rows), bronze_table(LOCAL_CATALOG, name), str(workdir / f"{name}-cp"), "availableNow"
     )
-    report = finish_bronze(query, "availableNow", stall_timeout=600)
+    report = finish_connector_stream(query, "availableNow", stall_timeout=600)
     seconds = time.perf_counter() - started
     return {
         "events": report.rows,

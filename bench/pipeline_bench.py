@@ -98,7 +98,7 @@ def table_fingerprints(spark, schemas: dict) -> dict:
     (the time of the run)."""
     from pyspark.sql import functions as F  # noqa: PLC0415
 
-    from medallion.local import LOCAL_CATALOG  # noqa: PLC0415
+    from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
 
     tables = {
         "bronze": f"{LOCAL_CATALOG}.{schemas['bronze']}.weather",
@@ -191,12 +191,18 @@ def worker_freshness(spec: dict) -> dict:
     moment its file lands to the first poll that sees gold count it. Repeated `runs` times on fresh tables."""
     from medallion.bronze import read_connector_lines, start_bronze, to_bronze  # noqa: PLC0415
     from medallion.gold import start_gold  # noqa: PLC0415
-    from medallion.local import LOCAL_CATALOG  # noqa: PLC0415
-    from medallion.pipeline import MedallionTables, start_pipeline  # noqa: PLC0415
-    from medallion.schema import bronze_table, gold_table, quarantine_table, silver_table  # noqa: PLC0415
+    from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
     from medallion.session import local_session  # noqa: PLC0415
     from medallion.silver import start_silver  # noqa: PLC0415
-    from medallion.tables import create_tables  # noqa: PLC0415
+    from medallion.single_stream import start_single_stream  # noqa: PLC0415
+    from medallion.tables import (  # noqa: PLC0415
+        MedallionTables,  # noqa: PLC0415
+        bronze_table,
+        create_tables,  # noqa: PLC0415
+        gold_table,
+        quarantine_table,
+        silver_table,
+    )
 
     work = Path(spec["work"])
     spark = local_session(str(work / "warehouse"), app_name="lakestream-bench")
@@ -221,7 +227,7 @@ def worker_freshness(spec: dict) -> dict:
             checkpoints = str(work / f"{name}-cp")
             rows = to_bronze(read_connector_lines(spark, str(source)))
             if spec["streams"] == "single":
-                queries = [start_pipeline(rows, tables, checkpoints, "continuous", "update", name, interval)]
+                queries = [start_single_stream(rows, tables, checkpoints, "continuous", "update", name, interval)]
             else:
                 queries = [
                     start_bronze(rows, tables.bronze, checkpoints, "continuous", f"{name}_b", interval),

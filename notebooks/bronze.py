@@ -34,17 +34,10 @@ dbutils.widgets.text("trigger_seconds", "")
 
 # COMMAND ----------
 
-from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_eventhubs, start_bronze, to_bronze
-from medallion.schema import bronze_table
-from medallion.streams import (
-    TRIGGERS,
-    require_choice,
-    require_positive_int,
-    require_text,
-    require_volume_path,
-    trigger_interval,
-)
-from medallion.tables import create_tables
+from medallion.bronze import STARTING_POSITIONS, read_eventhubs, start_bronze, to_bronze
+from medallion.streams import TRIGGERS, finish_connector_stream
+from medallion.tables import bronze_table, create_tables
+from medallion.widgets import require_choice, require_positive_int, require_text, require_volume_path, trigger_interval
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
@@ -68,4 +61,4 @@ events = read_eventhubs(
 )
 query = start_bronze(to_bronze(events), table, checkpoint_volume, trigger, interval=interval)
 # Waits until the hub is drained (availableNow) or the job is cancelled (continuous), and always stops the stream.
-finish_bronze(query, trigger)
+finish_connector_stream(query, trigger)

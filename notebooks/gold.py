@@ -26,17 +26,9 @@ dbutils.widgets.dropdown("gold_output_mode", "update", ["update", "append"])
 # COMMAND ----------
 
 from medallion.gold import OUTPUT_MODES, start_gold
-from medallion.schema import gold_table, silver_table
-from medallion.streams import (
-    TRIGGERS,
-    require_choice,
-    require_positive_int,
-    require_text,
-    require_volume_path,
-    run_to_end,
-    trigger_interval,
-)
-from medallion.tables import create_tables
+from medallion.streams import TRIGGERS, run_to_end
+from medallion.tables import create_tables, gold_table, silver_table
+from medallion.widgets import require_choice, require_positive_int, require_text, require_volume_path, trigger_interval
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 silver_schema = require_text("silver_schema", dbutils.widgets.get("silver_schema"))

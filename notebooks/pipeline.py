@@ -42,19 +42,10 @@ dbutils.widgets.dropdown("gold_output_mode", "update", ["update", "append"])
 
 from medallion.bronze import STARTING_POSITIONS, read_eventhubs, to_bronze
 from medallion.gold import OUTPUT_MODES
-from medallion.pipeline import MedallionTables, start_pipeline
-from medallion.schema import bronze_table, gold_table, quarantine_table, silver_table
-from medallion.streams import (
-    TRIGGERS,
-    drain,
-    require_choice,
-    require_positive_int,
-    require_text,
-    require_volume_path,
-    run_to_end,
-    trigger_interval,
-)
-from medallion.tables import create_tables
+from medallion.single_stream import start_single_stream
+from medallion.streams import TRIGGERS, finish_connector_stream
+from medallion.tables import create_tables, medallion_tables
+from medallion.widgets import require_choice, require_positive_int, require_text, require_volume_path, trigger_interval
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))
@@ -69,12 +60,7 @@ consumer_group = require_text("consumer_group", dbutils.widgets.get("consumer_gr
 trigger = require_choice("trigger", dbutils.widgets.get("trigger"), TRIGGERS)
 interval = trigger_interval(require_positive_int("trigger_seconds", dbutils.widgets.get("trigger_seconds")))
 gold_mode = require_choice("gold_output_mode", dbutils.widgets.get("gold_output_mode"), OUTPUT_MODES)
-tables = MedallionTables(
-    bronze=bronze_table(catalog, bronze_schema),
-    silver=silver_table(catalog, silver_schema),
-    quarantine=quarantine_table(catalog, silver_schema),
-    gold=gold_table(catalog, gold_schema),
-)
+tables = medallion_tables(catalog, bronze_schema, silver_schema, gold_schema)
 
 # COMMAND ----------
 
@@ -83,9 +69,6 @@ create_tables(spark, catalog, bronze_schema, silver_schema, gold_schema)
 events = read_eventhubs(
     spark, dbutils.secrets.get(secret_scope, secret_key), position, max_events_per_trigger, consumer_group
 )
-query = start_pipeline(to_bronze(events), tables, checkpoint_volume, trigger, gold_mode, interval=interval)
-# A scheduled run stops once a trigger finds the hub drained; a continuous one runs until the job is cancelled.
-if trigger == "availableNow":
-    drain(query)
-else:
-    run_to_end(query)
+query = start_single_stream(to_bronze(events), tables, checkpoint_volume, trigger, gold_mode, interval=interval)
+# Waits until the hub is drained (availableNow) or the job is cancelled (continuous), and always stops the stream.
+finish_connector_stream(query, trigger)

@@ -22,18 +22,10 @@ dbutils.widgets.text("trigger_seconds", "")
 
 # COMMAND ----------
 
-from medallion.schema import bronze_table, quarantine_table, silver_table
 from medallion.silver import start_silver
-from medallion.streams import (
-    TRIGGERS,
-    require_choice,
-    require_positive_int,
-    require_text,
-    require_volume_path,
-    run_to_end,
-    trigger_interval,
-)
-from medallion.tables import create_tables
+from medallion.streams import TRIGGERS, run_to_end
+from medallion.tables import bronze_table, create_tables, quarantine_table, silver_table
+from medallion.widgets import require_choice, require_positive_int, require_text, require_volume_path, trigger_interval
 
 catalog = require_text("catalog", dbutils.widgets.get("catalog"))
 bronze_schema = require_text("bronze_schema", dbutils.widgets.get("bronze_schema"))

@@ -6,7 +6,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from medallion.schema import CONNECTOR_SCHEMA, LINE_SCHEMA
-from medallion.streams import CONTINUOUS_INTERVAL, DRAIN_INTERVAL, checkpoint_path, drain, run_to_end, with_trigger
+from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_connector_trigger
 
 CONNECTOR = "com.microsoft.azure:azure-eventhubs-spark_2.12:2.3.22"
 DEFAULT_CONSUMER_GROUP = "$Default"  # The Basic tier has only this implicit group; others may add a dedicated one.
@@ -114,9 +114,8 @@ def start_bronze(
 ):
     """Appends bronze rows to `table`, checkpointing in `<checkpoint_volume>/bronze/weather`; returns the query.
 
-    A scheduled (`availableNow`) run drains the source instead of using `Trigger.AvailableNow`, which the Event Hubs
-    connector does not support (see `streams.drain`): back-to-back processing-time batches, each of at most
-    `maxEventsPerTrigger` events. Wait for the query with `finish_bronze`.
+    A scheduled (`availableNow`) run drains the source, as every stream reading the connector does
+    (`streams.with_connector_trigger`); wait for the query with `streams.finish_connector_stream`.
     """
     writer = (
         bronze.writeStream.queryName(name)
@@ -124,15 +123,4 @@ def start_bronze(
         .outputMode("append")
         .option("checkpointLocation", checkpoint_path(checkpoint_volume, "bronze", "weather"))
     )
-    if trigger == "availableNow":
-        return writer.trigger(processingTime=DRAIN_INTERVAL).toTable(table)
-    return with_trigger(writer, trigger, interval).toTable(table)
-
-
-def finish_bronze(query, trigger: str, stall_timeout: float | None = None):
-    """Waits for a bronze query started by `start_bronze`: a scheduled run until the source is drained (returns the
-    DrainReport), a continuous one until it is stopped (returns None). The query is always stopped at the end."""
-    if trigger == "availableNow":
-        return drain(query, stall_timeout)
-    run_to_end(query)
-    return None
+    return with_connector_trigger(writer, trigger, interval).toTable(table)

@@ -5,9 +5,11 @@ import uuid
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
+from medallion.idempotent import write_once
 from medallion.schema import GOLD_SCHEMA, NUMERIC_FIELDS
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 from medallion.tables import ensure_table
+from medallion.widgets import require_choice
 
 WINDOW = "5 minutes"
 WINDOW_MICROS = 5 * 60 * 1_000_000
@@ -105,15 +107,8 @@ def rewrite_open_windows(silver: DataFrame, table: str, first_start: int, app_id
     range, written once per batch (txnAppId/txnVersion); replaying the batch recomputes the same rows.
     """
     rows = silver.where(F.col("timestamp") >= F.timestamp_micros(F.lit(first_start)))
-    (
-        summarize_windows(rows)
-        .write.format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", f"start >= {_from_micros(first_start)}")
-        .option("txnAppId", f"{app_id}:{table}")
-        .option("txnVersion", batch_id)
-        .saveAsTable(table)
-    )
+    replaced = f"start >= {_from_micros(first_start)}"
+    write_once(summarize_windows(rows), table, app_id, batch_id, mode="overwrite", replace_where=replaced)
 
 
 def append_closed_windows(
@@ -130,13 +125,43 @@ def append_closed_windows(
     closed = summarize_windows(rows).where(
         (F.col("end") > F.timestamp_micros(F.lit(low))) & (F.col("end") <= F.timestamp_micros(F.lit(high)))
     )
-    (
-        closed.write.format("delta")
-        .mode("append")
-        .option("txnAppId", f"{app_id}:{table}")
-        .option("txnVersion", batch_id)
-        .saveAsTable(table)
-    )
+    write_once(closed, table, app_id, batch_id)
+
+
+def plan_windows(marked: DataFrame, watermark_ms: int) -> dict:
+    """Gold's plan for a classified batch (silver's rows with `reason`, null when valid): the watermark in force
+    (`watermark_before_ms`), the watermark after the batch (`watermark_ms`), the earliest valid event time gold counts
+    (`first_counted`, microseconds: its window ends after the watermark in force; None when there is none) and the
+    batch's row count (`rows`). The single-stream layout's stand-in for Spark's watermark."""
+    # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
+    micros = F.unix_micros(F.col("enqueuedTime"))
+    valid = F.col("reason").isNull()
+    counted = valid & (F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000)
+    times = marked.agg(
+        F.min(F.when(counted, micros)).alias("first_counted"),
+        F.max(F.when(valid, F.floor(micros / 1000))).alias("newest_ms"),
+        F.count(F.lit(1)).alias("rows"),
+    ).first()
+    newest_ms = times["newest_ms"]
+    after = watermark_ms if newest_ms is None else max(watermark_ms, newest_ms - WATERMARK_MILLIS)
+    return {
+        "watermark_before_ms": watermark_ms,
+        "watermark_ms": after,
+        "first_counted": times["first_counted"],
+        "rows": times["rows"],
+    }
+
+
+def write_planned_windows(silver: DataFrame, table: str, output_mode: str, plan: dict, app_id: str, batch_id: int):
+    """Writes gold's windows for a batch planned by `plan_windows`, from `silver` as it is once the batch is in:
+    `update` rewrites the windows still open from the first counted event on; `append` adds the windows the batch's
+    watermark closed. Nothing is written when the batch moves neither."""
+    if output_mode == "update":
+        if plan["first_counted"] is not None:
+            rewrite_open_windows(silver, table, window_start(plan["first_counted"]), app_id, batch_id)
+    elif plan["watermark_ms"] > plan["watermark_before_ms"]:
+        before, after = plan["watermark_before_ms"], plan["watermark_ms"]
+        append_closed_windows(silver, table, before, after, app_id, batch_id)
 
 
 def start_gold(
@@ -153,8 +178,7 @@ def start_gold(
     `update` upserts in-progress windows on every trigger (fresh within one trigger); `append` writes a window once
     the watermark has passed its end, at least five minutes after it closes.
     """
-    if output_mode not in OUTPUT_MODES:
-        raise ValueError(f"gold_output_mode must be one of {', '.join(OUTPUT_MODES)} (got {output_mode!r})")
+    require_choice("gold_output_mode", output_mode, OUTPUT_MODES)
     ensure_table(silver_stream.sparkSession, table, GOLD_SCHEMA)
     writer = (
         summarize_windows(silver_stream)

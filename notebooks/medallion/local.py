@@ -13,141 +13,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
-
-from medallion.bronze import STARTING_POSITIONS, finish_bronze, read_connector_lines, start_bronze, to_bronze
-from medallion.gold import OUTPUT_MODES, start_gold
+from medallion.bronze import STARTING_POSITIONS
+from medallion.gold import OUTPUT_MODES
 from medallion.lines import InputError, check_lines
-from medallion.parallel import run_together
-from medallion.pipeline import MedallionTables, start_pipeline
+from medallion.local_eventhubs import main_eventhubs
+from medallion.local_lakehouse import STREAMS, print_summary, quarantine_reasons, run_pipeline, summary
 from medallion.sample import generate_events, write_lines
-from medallion.schema import GOLD_SCHEMA, bronze_table, gold_table, quarantine_table, silver_table
 from medallion.session import local_session
-from medallion.silver import start_silver
-from medallion.streams import DrainReport, drain, require_choice, run_to_end
-from medallion.tables import create_tables
 
-LOCAL_CATALOG = "spark_catalog"
-SCHEMAS = {"bronze": "bronze", "silver": "silver", "gold": "gold"}
 SAMPLE_EVENTS = 2000
 # Up to this many events a run lasts seconds: the JVM is started for start-up speed (medallion.session).
 SHORT_RUN_EVENTS = 50_000
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 SOURCES = ("file", "eventhubs")
-# single: one stream through all four tables (the job's default); layered: bronze, silver and gold streams in turn.
-STREAMS = ("single", "layered")
-
-
-def run_pipeline(
-    spark: SparkSession,
-    source_dir: str,
-    checkpoints: str,
-    gold_mode: str = "update",
-    schemas: dict | None = None,
-    streams: str = "single",
-) -> None:
-    """Runs the pipeline once as a scheduled run over a folder of connector rows: it processes what is new and stops.
-
-    Running it again over the same checkpoints processes only what was added to `source_dir` since.
-    """
-    run_layers(spark, read_connector_lines(spark, source_dir), checkpoints, gold_mode, schemas, streams=streams)
-
-
-def run_layers(
-    spark: SparkSession,
-    connector_rows: DataFrame,
-    checkpoints: str,
-    gold_mode: str = "update",
-    schemas: dict | None = None,
-    stall_timeout: float | None = None,
-    streams: str = "single",
-) -> DrainReport:
-    """Drains `connector_rows` (a stream in the connector's shape) as the job's scheduled run does, and returns what
-    the drain read. `single`: one stream writes all four tables per micro-batch (`medallion.pipeline`); `layered`:
-    bronze drains into its table, then silver and gold run with availableNow triggers, one after the other."""
-    require_choice("streams", streams, STREAMS)
-    schemas = schemas or SCHEMAS
-    create = [f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}" for schema in schemas.values()]
-    run_together(spark, *[lambda statement=statement: spark.sql(statement) for statement in create])
-    tables = MedallionTables(
-        bronze=bronze_table(LOCAL_CATALOG, schemas["bronze"]),
-        silver=silver_table(LOCAL_CATALOG, schemas["silver"]),
-        quarantine=quarantine_table(LOCAL_CATALOG, schemas["silver"]),
-        gold=gold_table(LOCAL_CATALOG, schemas["gold"]),
-    )
-    if streams == "single":
-        create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
-        batch_rows = {}
-        query = start_pipeline(
-            to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode, batch_rows=batch_rows
-        )
-        drain(query, stall_timeout)
-        carried = [rows for rows in batch_rows.values() if rows > 0]
-        return DrainReport(batches=len(carried), rows=sum(carried))
-    bronze_query = start_bronze(to_bronze(connector_rows), tables.bronze, checkpoints, "availableNow")
-    report = finish_bronze(bronze_query, "availableNow", stall_timeout)
-    run_to_end(
-        start_silver(
-            spark.readStream.table(tables.bronze), tables.silver, tables.quarantine, checkpoints, "availableNow"
-        )
-    )
-    run_to_end(start_gold(spark.readStream.table(tables.silver), tables.gold, checkpoints, "availableNow", gold_mode))
-    return report
-
-
-def summary(spark: SparkSession, schemas: dict | None = None) -> dict:
-    """The counts of each table and the gold rows, in the --json shape."""
-    schemas = schemas or SCHEMAS
-    counted = {
-        "bronze": bronze_table(LOCAL_CATALOG, schemas["bronze"]),
-        "silver": silver_table(LOCAL_CATALOG, schemas["silver"]),
-        "quarantine": quarantine_table(LOCAL_CATALOG, schemas["silver"]),
-    }
-    gold = gold_table(LOCAL_CATALOG, schemas["gold"])
-    result = {"bronze": 0, "silver": 0, "quarantine": 0, "gold": []}
-
-    def count(key: str) -> None:
-        if spark.catalog.tableExists(counted[key]):
-            result[key] = spark.table(counted[key]).count()
-
-    def gold_rows() -> None:
-        if spark.catalog.tableExists(gold):
-            # Formatted by Spark: a window ending after 9999-12-31 is a valid timestamp there, not a Python datetime.
-            times = {name: F.date_format(name, "yyyy-MM-dd'T'HH:mm:ss'Z'").alias(name) for name in ("start", "end")}
-            columns = [times.get(name, F.col(name)) for name in GOLD_SCHEMA.fieldNames()]
-            rows = spark.table(gold).orderBy("location", "start").select(*columns).collect()
-            result["gold"] = [row.asDict() for row in rows]
-
-    # Four small queries: side by side, their planning overlaps.
-    run_together(spark, *[lambda key=key: count(key) for key in counted], gold_rows)
-    return result
-
-
-def quarantine_reasons(spark: SparkSession, schemas: dict | None = None) -> list[tuple[str, int]]:
-    """How many quarantined rows each reason has, most frequent first: what a malformed input did, at a glance."""
-    table = quarantine_table(LOCAL_CATALOG, (schemas or SCHEMAS)["silver"])
-    if not spark.catalog.tableExists(table):
-        return []
-    rows = spark.table(table).groupBy("reason").count().orderBy(F.desc("count"), "reason").collect()
-    return [(row["reason"], row["count"]) for row in rows]
-
-
-def _print_text(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) -> None:
-    print(f"bronze {result['bronze']}  silver {result['silver']}  quarantine {result['quarantine']}")
-    for reason, count in reasons:
-        print(f"  quarantined {count:>6}  {reason}")
-    print(f"gold ({gold_mode} mode): {len(result['gold'])} windows")
-    header = ("location", "start", "end", "temperature", "humidity", "wind_speed", "precipitation")
-    header += ("conditions", "wind_direction", "events")
-    print("  ".join(f"{name:>13}" for name in header))
-    for row in result["gold"]:
-        cells = [
-            f"{value:13.2f}" if isinstance(value, float) else f"{'' if value is None else value!s:>13}"
-            for value in (row[name] for name in header)
-        ]
-        print("  ".join(cells))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -213,8 +92,6 @@ def _failure(error: Exception) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.source == "eventhubs":
-        from medallion.local_eventhubs import main_eventhubs
-
         return main_eventhubs(args)
     eventhubs_only = ("stack", "starting_position", "max_events_per_trigger", "timeout", "truststore")
     given = [f"--{name.replace('_', '-')}" for name in eventhubs_only if getattr(args, name) is not None]
@@ -260,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        _print_text(result, args.gold_mode, reasons)
+        print_summary(result, args.gold_mode, reasons)
         if args.keep:
             print(f"lakehouse kept in {lakehouse}")
     return 0

@@ -16,7 +16,16 @@ import tempfile
 from pathlib import Path
 
 from medallion.bronze import read_eventhubs
-from medallion.schema import bronze_table, gold_table, quarantine_table, silver_table
+from medallion.local_lakehouse import (
+    LOCAL_CATALOG,
+    SCHEMAS,
+    print_summary,
+    quarantine_reasons,
+    register_kept_tables,
+    run_layers,
+    summary,
+)
+from medallion.redact import redact
 from medallion.session import local_session
 from medallion.streams import StreamStalled
 
@@ -32,16 +41,6 @@ MAX_TIMEOUT_SECONDS = 86400.0
 
 class UsageError(Exception):
     """Bad flags, environment or connection string: exit 2, with a message that never holds the key."""
-
-
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Removes key material (SharedAccessKey=..., sig=...) and the given secret values from a message."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    text = re.sub(r"(SharedAccessKey\s*=\s*)[^;\"'\s]*", r"\1***", text, flags=re.IGNORECASE)
-    text = re.sub(r"(SharedAccessSignature\s*=\s*)[^;\"']*", r"\1***", text, flags=re.IGNORECASE)
-    return re.sub(r"([?&\s]sig=)[^&;\"'\s]*", r"\1***", text, flags=re.IGNORECASE)
 
 
 def parse_connection_string(connection_string: str, source: str) -> dict[str, str]:
@@ -151,23 +150,6 @@ def describe_failure(error: BaseException, host: str, secrets: tuple[str, ...]) 
     return f"reading Event Hubs at {host} failed: {lines[0] if lines else type(error).__name__}"
 
 
-def register_kept_tables(spark, warehouse: Path, catalog: str, schemas: dict) -> None:
-    """Registers the tables an earlier run left in a kept lakehouse, so that this run appends to them: the local
-    session's catalog lives in memory and forgets them when the run ends, while the checkpoints stay."""
-    tables = (
-        bronze_table(catalog, schemas["bronze"]),
-        silver_table(catalog, schemas["silver"]),
-        quarantine_table(catalog, schemas["silver"]),
-        gold_table(catalog, schemas["gold"]),
-    )
-    for table in tables:
-        _, schema, name = table.split(".")
-        location = warehouse / f"{schema}.db" / name
-        if (location / "_delta_log").is_dir():
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}")
-            spark.sql(f"CREATE TABLE IF NOT EXISTS {table} USING DELTA LOCATION '{location}'")
-
-
 def check_kept_lakehouse(keep: str) -> Path:
     """The --keep folder: new, empty, or the lakehouse of an earlier run (which continues from its checkpoints).
     Nothing is created here, so a refused run leaves the folder as it found it."""
@@ -182,8 +164,6 @@ def check_kept_lakehouse(keep: str) -> Path:
 def main_eventhubs(args) -> int:
     """`--source eventhubs`: drains the hub through the connector into bronze, runs silver and gold, prints the
     summary. Exit codes: 0 ok, 1 the hub refused or the read failed, 2 bad input, 3 the hub did not answer in time."""
-    from medallion import local  # the CLI module; imported here so that it can import this one lazily
-
     try:
         if args.input is not None:
             raise UsageError("--input reads a file: it does not apply with --source eventhubs")
@@ -223,14 +203,12 @@ def main_eventhubs(args) -> int:
         # A stream blocked on a silent endpoint must not keep the run from ending once the timeout has passed.
         spark.conf.set("spark.sql.streaming.stopTimeout", "20s")
         try:
-            register_kept_tables(spark, lakehouse / "warehouse", local.LOCAL_CATALOG, local.SCHEMAS)
+            register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)
             events = read_eventhubs(spark, connection_string, position, max_events)
             checkpoints = str(lakehouse / "checkpoints")
-            report = local.run_layers(
-                spark, events, checkpoints, args.gold_mode, stall_timeout=timeout, streams=args.streams
-            )
-            result = local.summary(spark)
-            reasons = [] if args.json else local.quarantine_reasons(spark)
+            report = run_layers(spark, events, checkpoints, args.gold_mode, stall_timeout=timeout, streams=args.streams)
+            result = summary(spark)
+            reasons = [] if args.json else quarantine_reasons(spark)
         finally:
             spark.stop()
     except (StreamStalled, TimeoutError) as error:
@@ -256,7 +234,7 @@ def main_eventhubs(args) -> int:
             f"drained {report.rows} events from {target['hub']} in {report.batches} micro-batches "
             f"(at most {max_events} each)"
         )
-        local._print_text(result, args.gold_mode, reasons)
+        print_summary(result, args.gold_mode, reasons)
         if args.keep:
             print(f"lakehouse kept in {lakehouse}")
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""Schemas and names shared by every layer: the connector's rows, the event body, and the table names."""
+"""Schemas shared by every layer: the connector's rows, the event body, and the rows of each table."""
 
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -74,6 +74,9 @@ TIMESTAMP_RANGE = (
     _instant(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)),
 )
 
+# Bronze keeps every connector column and adds when the row was read (medallion.bronze.to_bronze).
+BRONZE_SCHEMA = T.StructType([*CONNECTOR_SCHEMA.fields, T.StructField("ingested_at", T.TimestampType())])
+
 SILVER_SCHEMA = T.StructType(
     [
         T.StructField("event_id", T.StringType()),
@@ -114,23 +117,3 @@ GOLD_SCHEMA = T.StructType(
         T.StructField("events", T.LongType()),
     ]
 )
-
-
-def bronze_table(catalog: str, bronze_schema: str) -> str:
-    """Raw connector rows."""
-    return f"{catalog}.{bronze_schema}.weather"
-
-
-def silver_table(catalog: str, silver_schema: str) -> str:
-    """Typed, validated events."""
-    return f"{catalog}.{silver_schema}.weather"
-
-
-def quarantine_table(catalog: str, silver_schema: str) -> str:
-    """Events that failed validation, with the raw body and the reason."""
-    return f"{catalog}.{silver_schema}.weather_quarantine"
-
-
-def gold_table(catalog: str, gold_schema: str) -> str:
-    """Five-minute summaries per location."""
-    return f"{catalog}.{gold_schema}.weather_summary"

@@ -12,6 +12,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from medallion.idempotent import write_once
 from medallion.schema import (
     BODY_SCHEMA,
     NUMERIC_FIELDS,
@@ -257,18 +258,6 @@ _WRITTEN = (
 )
 
 
-def append_once(frame: DataFrame, table: str, app_id: str, batch_id: int) -> None:
-    """Appends `frame` to the Delta table once per (app_id, batch_id): Delta skips a (txnAppId, txnVersion) it already
-    committed, so a micro-batch replayed after a failure is not written twice."""
-    (
-        frame.write.format("delta")
-        .mode("append")
-        .option("txnAppId", f"{app_id}:{table}")
-        .option("txnVersion", batch_id)
-        .saveAsTable(table)
-    )
-
-
 @contextmanager
 def classified_batch(batch: DataFrame, silver: DataFrame | None) -> Iterator[DataFrame]:
     """The batch's rows with `reason` set (null for a valid event, duplicates included), cached while in use;
@@ -293,8 +282,8 @@ def write_silver_tables(marked: DataFrame, batch_id: int, silver: str, quarantin
     Quarantine is written first: until silver's write commits, silver is as it was before this batch, so a replay
     finds the same duplicates and writes the same silver rows. Any other failure fails the batch and the stream.
     """
-    append_once(quarantined_events(marked), quarantine, app_id, batch_id)
-    append_once(valid_events(marked), silver, app_id, batch_id)
+    write_once(quarantined_events(marked), quarantine, app_id, batch_id)
+    write_once(valid_events(marked), silver, app_id, batch_id)
 
 
 def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:

@@ -1,10 +1,11 @@
 """Stream plumbing shared by the notebooks and the local pipeline: checkpoints, triggers, running a query."""
 
-import re
 import time
 from dataclasses import dataclass
 
 from pyspark.sql.streaming import DataStreamWriter, StreamingQuery
+
+from medallion.widgets import require_choice
 
 TRIGGERS = ("continuous", "availableNow")
 # A continuous stream started without an interval polls its source this often (the job passes trigger_seconds).
@@ -13,31 +14,11 @@ CONTINUOUS_INTERVAL = "10 seconds"
 DRAIN_INTERVAL = "0 seconds"
 # How often a drain looks at the query's status; a batch takes far longer, so this only bounds the stop latency.
 _DRAIN_POLL_SECONDS = 0.2
-_VOLUME_PATH = re.compile(r"^/Volumes/[^/]+/[^/]+/[^/]+/?$")
-
-
-def require_volume_path(path: str) -> str:
-    """Returns the checkpoint volume path without a trailing slash, or raises if it is not a Unity Catalog volume.
-
-    Checkpoints under /mnt (DBFS mounts) are legacy with Unity Catalog; a volume keeps them governed and portable.
-    """
-    if not _VOLUME_PATH.match(path or ""):
-        raise ValueError(
-            f"checkpoint_volume must be a Unity Catalog volume path /Volumes/<catalog>/<schema>/<volume> (got {path!r})"
-        )
-    return path.rstrip("/")
 
 
 def checkpoint_path(checkpoint_volume: str, layer: str, table: str) -> str:
     """Where one stream checkpoints: `<checkpoint_volume>/<layer>/<table>` (docs/interfaces.md)."""
     return f"{checkpoint_volume.rstrip('/')}/{layer}/{table}"
-
-
-def require_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    """Returns `value` if it is one of `allowed`, else raises naming the parameter and what is allowed."""
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)} (got {value!r})")
-    return value
 
 
 def with_trigger(writer: DataStreamWriter, trigger: str, interval: str = CONTINUOUS_INTERVAL) -> DataStreamWriter:
@@ -46,6 +27,18 @@ def with_trigger(writer: DataStreamWriter, trigger: str, interval: str = CONTINU
     if trigger == "availableNow":
         return writer.trigger(availableNow=True)
     return writer.trigger(processingTime=interval)
+
+
+def with_connector_trigger(
+    writer: DataStreamWriter, trigger: str, interval: str = CONTINUOUS_INTERVAL
+) -> DataStreamWriter:
+    """The trigger of a stream that reads the Event Hubs connector. The connector cannot run `Trigger.AvailableNow`
+    (see `drain`), so a scheduled (`availableNow`) run drains instead: back-to-back processing-time batches, each of
+    at most `maxEventsPerTrigger` events, waited for with `finish_connector_stream`. Continuous runs as `with_trigger`.
+    """
+    if require_choice("trigger", trigger, TRIGGERS) == "availableNow":
+        return writer.trigger(processingTime=DRAIN_INTERVAL)
+    return with_trigger(writer, trigger, interval)
 
 
 @dataclass
@@ -131,24 +124,10 @@ def run_to_end(query: StreamingQuery) -> None:
             query.stop()
 
 
-def trigger_interval(seconds: int) -> str:
-    """The processing-time interval of a continuous stream triggered every `seconds` seconds."""
-    return f"{seconds} second" if seconds == 1 else f"{seconds} seconds"
-
-
-def require_text(name: str, value: str) -> str:
-    """Returns the parameter's value stripped, or raises naming the parameter when it is empty."""
-    if not (value or "").strip():
-        raise ValueError(f"{name} is required (got an empty value)")
-    return value.strip()
-
-
-def require_positive_int(name: str, value: str) -> int:
-    """Parses a positive integer parameter, or raises naming it and what it got."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise ValueError(f"{name} must be a positive integer (got {value!r})")
-    return number
+def finish_connector_stream(query: StreamingQuery, trigger: str, stall_timeout: float | None = None):
+    """Waits for a query started with `with_connector_trigger`: a scheduled run until the source is drained (returns
+    the DrainReport), a continuous one until it is stopped (returns None). The query is always stopped at the end."""
+    if trigger == "availableNow":
+        return drain(query, stall_timeout)
+    run_to_end(query)
+    return None

@@ -1,27 +1,57 @@
-"""Creates the medallion tables with their schemas before any stream reads them.
+"""The medallion tables: their names, and creating them with their schemas before any stream reads them.
 
 A stream cannot read a table that does not exist yet: silver started before bronze's first write, or gold before
 silver's, fails with TABLE_OR_VIEW_NOT_FOUND. Each notebook creates the tables it reads and writes first, so every task
 can start first, alone, or after a restart, in any order.
 """
 
+from dataclasses import dataclass
+
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from medallion.parallel import run_together
-from medallion.schema import (
-    CONNECTOR_SCHEMA,
-    GOLD_SCHEMA,
-    QUARANTINE_SCHEMA,
-    SILVER_SCHEMA,
-    bronze_table,
-    gold_table,
-    quarantine_table,
-    silver_table,
-)
+from medallion.schema import BRONZE_SCHEMA, GOLD_SCHEMA, QUARANTINE_SCHEMA, SILVER_SCHEMA
 
-# Bronze keeps every connector column and adds when the row was read (medallion.bronze.to_bronze).
-BRONZE_SCHEMA = T.StructType([*CONNECTOR_SCHEMA.fields, T.StructField("ingested_at", T.TimestampType())])
+
+def bronze_table(catalog: str, bronze_schema: str) -> str:
+    """Raw connector rows."""
+    return f"{catalog}.{bronze_schema}.weather"
+
+
+def silver_table(catalog: str, silver_schema: str) -> str:
+    """Typed, validated events."""
+    return f"{catalog}.{silver_schema}.weather"
+
+
+def quarantine_table(catalog: str, silver_schema: str) -> str:
+    """Events that failed validation, with the raw body and the reason."""
+    return f"{catalog}.{silver_schema}.weather_quarantine"
+
+
+def gold_table(catalog: str, gold_schema: str) -> str:
+    """Five-minute summaries per location."""
+    return f"{catalog}.{gold_schema}.weather_summary"
+
+
+@dataclass(frozen=True)
+class MedallionTables:
+    """The four tables of the pipeline, as one stream (the single-stream layout) writes them."""
+
+    bronze: str
+    silver: str
+    quarantine: str
+    gold: str
+
+
+def medallion_tables(catalog: str, bronze_schema: str, silver_schema: str, gold_schema: str) -> MedallionTables:
+    """The names of the four tables in `catalog`."""
+    return MedallionTables(
+        bronze=bronze_table(catalog, bronze_schema),
+        silver=silver_table(catalog, silver_schema),
+        quarantine=quarantine_table(catalog, silver_schema),
+        gold=gold_table(catalog, gold_schema),
+    )
 
 
 def ensure_table(spark: SparkSession, table: str, schema: T.StructType) -> None:

@@ -4,7 +4,7 @@ import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadli
 import { resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
 import { DatabricksClient } from "./databricksClient";
 import { connectionStringReader, type EventHubsReader } from "./eventHubsReader";
-import { redactSecrets } from "./redact";
+import { redactSecrets } from "../shared/redact";
 import { loadStackOutputs } from "./stackInputs";
 import { collectStatus, formatStatus, statusExitCode, type StatusDatabricks } from "./status";
 

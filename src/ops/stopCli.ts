@@ -3,7 +3,7 @@ import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
 import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import { CredentialError, resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
 import { DatabricksClient } from "./databricksClient";
-import { redactSecrets } from "./redact";
+import { redactSecrets } from "../shared/redact";
 import { loadStackOutputs, parseJobId } from "./stackInputs";
 import { requireOutput } from "../shared/stackOutputs";
 import { formatStopReport, stopFailed, stopPipeline } from "./stop";

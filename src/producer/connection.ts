@@ -1,19 +1,12 @@
-// Finds, checks and redacts the Event Hubs connection string the producer and peek tools connect with.
+// Finds and checks the Event Hubs connection string the producer and peek tools connect with; describes client errors.
 import { UsageError } from "../shared/cli";
+import { redactSecrets } from "../shared/redact";
 import { readStackOutputs, requireOutput, type CommandRunner } from "../shared/stackOutputs";
 
 /** Environment variable the producer reads its (Send) connection string from when no flag gives one. */
 export const sendConnectionStringEnv = "LAKESTREAM_EVENTHUB_CONNECTION_STRING";
 /** Environment variable peek reads its (Listen) connection string from when no flag gives one. */
 export const listenConnectionStringEnv = "LAKESTREAM_EVENTHUB_LISTEN_CONNECTION_STRING";
-
-/** Replaces key material (SharedAccessKey=…, SharedAccessSignature sig=…) so that a message can be printed. */
-export function redact(text: string): string {
-    return text
-        .replace(/(SharedAccessKey\s*=\s*)[^;"'\s]*/gi, "$1***")
-        .replace(/(SharedAccessSignature\s*=\s*)[^;"']*/gi, "$1***")
-        .replace(/([?&]sig=)[^&;"'\s]*/gi, "$1***");
-}
 
 /**
  * A one-line description of an error from the Event Hubs client, key material redacted: `Code: message`. The
@@ -26,7 +19,7 @@ export function describeError(error: unknown): string {
     }
     const code = typeof err?.code === "string" ? `${err.code}: ` : "";
     const message = typeof err?.message === "string" && err.message !== "" ? err.message : String(err);
-    return redact(`${code}${message}`);
+    return redactSecrets(`${code}${message}`);
 }
 
 /** What a connection string names, without the key. */

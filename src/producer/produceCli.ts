@@ -4,9 +4,10 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { EventHubProducerClient } from "@azure/event-hubs";
 import { ExitCode, UsageError, numberFlag, parseFlags, runMain } from "../shared/cli";
 import { Deadline, closeWithin, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
+import { redactSecrets } from "../shared/redact";
 import type { CommandRunner } from "../shared/stackOutputs";
 import { ConnectorLineBuilder } from "./connectorLines";
-import { redact, resolveConnectionString, sendConnectionStringEnv } from "./connection";
+import { resolveConnectionString, sendConnectionStringEnv } from "./connection";
 import { createProgressReporter } from "./progress";
 import { SeededRandom } from "./random";
 import { eventsDue, producerRetryOptions, sendEvents, type SendReport } from "./sender";
@@ -319,7 +320,7 @@ export async function produce(argv: string[], io: ProduceIo): Promise<number> {
             },
         });
     } catch (error) {
-        throw new Error(redact((error as Error).message));
+        throw new Error(redactSecrets((error as Error).message));
     } finally {
         stopHeartbeat();
         reporter.stop();

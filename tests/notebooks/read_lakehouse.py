@@ -10,10 +10,9 @@ import tempfile
 from pathlib import Path
 
 from medallion.lines import check_lines
-from medallion.local import LOCAL_CATALOG, SCHEMAS, run_pipeline, summary
-from medallion.local_eventhubs import register_kept_tables
-from medallion.schema import bronze_table
+from medallion.local_lakehouse import LOCAL_CATALOG, SCHEMAS, register_kept_tables, run_pipeline, summary
 from medallion.session import local_session
+from medallion.tables import bronze_table
 
 
 def bronze_rows(spark, table: str) -> list[dict]:

@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from medallion.bronze import finish_bronze, lines_to_connector_rows, read_connector_lines, start_bronze, to_bronze
-from medallion.local import LOCAL_CATALOG
-from medallion.schema import LINE_SCHEMA, bronze_table
-from medallion.streams import drain
+from medallion.bronze import lines_to_connector_rows, read_connector_lines, start_bronze, to_bronze
+from medallion.local_lakehouse import LOCAL_CATALOG
+from medallion.schema import LINE_SCHEMA
+from medallion.streams import drain, finish_connector_stream
+from medallion.tables import bronze_table
 
 
 def write_files(folder, count, events_per_file=1):
@@ -29,7 +30,7 @@ def test_drain_reads_everything_in_batches_bounded_by_the_source_limit_then_stop
     table = bronze_table(LOCAL_CATALOG, schemas["bronze"])
     rows = to_bronze(read_connector_lines(spark, str(source), max_files_per_trigger=1))
     query = start_bronze(rows, table, str(tmp_path / "checkpoints"), "availableNow", name=f"{schemas['bronze']}_q")
-    report = finish_bronze(query, "availableNow", stall_timeout=300)
+    report = finish_connector_stream(query, "availableNow", stall_timeout=300)
     assert not query.isActive
     assert (report.batches, report.rows) == (11, 33)
     history = spark.sql(f"DESCRIBE HISTORY {table}").where("operation = 'STREAMING UPDATE'").collect()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from medallion.bronze import eventhubs_options, read_eventhubs, starting_position
-from medallion.streams import checkpoint_path, require_positive_int, require_volume_path
+from medallion.streams import checkpoint_path
+from medallion.widgets import require_positive_int, require_volume_path
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 # Copied from the table in docs/interfaces.md; the job's base_parameters must match these names.

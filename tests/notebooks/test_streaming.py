@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from medallion.local import run_pipeline, summary
+from medallion.local_lakehouse import run_pipeline, summary
 from medallion.sample import generate_events, write_lines
 
 

@@ -5,13 +5,13 @@ import json
 import pytest
 from pyspark.sql import types as T
 
-from medallion.bronze import finish_bronze, read_connector_lines, start_bronze, to_bronze
+from medallion.bronze import read_connector_lines, start_bronze, to_bronze
 from medallion.gold import start_gold
 from medallion.sample import write_lines
-from medallion.schema import GOLD_SCHEMA, QUARANTINE_SCHEMA, SILVER_SCHEMA
+from medallion.schema import BRONZE_SCHEMA, GOLD_SCHEMA, QUARANTINE_SCHEMA, SILVER_SCHEMA
 from medallion.silver import start_silver
-from medallion.streams import run_to_end
-from medallion.tables import BRONZE_SCHEMA, create_tables, ensure_table
+from medallion.streams import finish_connector_stream, run_to_end
+from medallion.tables import create_tables, ensure_table
 
 CATALOG = "spark_catalog"
 
@@ -111,12 +111,12 @@ def test_each_stream_starts_cleanly_on_an_empty_or_just_created_input(spark, sch
     prepare_bronze(spark, schemas)
     bronze_rows = to_bronze(read_connector_lines(spark, str(source)))
     # A scheduled bronze run drains its source in processing-time batches and stops when it is caught up.
-    finish_bronze(start_bronze(bronze_rows, tables["bronze"], checkpoints, "availableNow"), "availableNow")
+    finish_connector_stream(start_bronze(bronze_rows, tables["bronze"], checkpoints, "availableNow"), "availableNow")
     assert [count(spark, tables[name]) for name in ("bronze", "silver", "quarantine", "gold")] == [0, 0, 0, 0]
 
     # After a restart on the same checkpoints, the events that arrived since flow through.
     write_lines([event("10:01:00", "Oslo", 4.0, 1), event("10:02:00", "Oslo", 6.0, 2)], source / "events.json")
-    finish_bronze(
+    finish_connector_stream(
         start_bronze(
             to_bronze(read_connector_lines(spark, str(source))), tables["bronze"], checkpoints, "availableNow"
         ),
@@ -169,7 +169,9 @@ def test_silver_and_gold_started_before_bronze_has_written_anything(spark, schem
         write_lines([*lines, {"body": "{broken", "enqueuedTime": "2026-01-01T10:00:40Z"}], source / "events.json")
         prepare_bronze(spark, schemas)
         bronze_rows = to_bronze(read_connector_lines(spark, str(source)))
-        finish_bronze(start_bronze(bronze_rows, tables["bronze"], checkpoints, "availableNow"), "availableNow")
+        finish_connector_stream(
+            start_bronze(bronze_rows, tables["bronze"], checkpoints, "availableNow"), "availableNow"
+        )
 
         silver.processAllAvailable()
         gold.processAllAvailable()

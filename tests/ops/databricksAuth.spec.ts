@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { resolveDatabricksAuth, resolveWorkspaceHost } from "../../src/ops/databricksAuth";
-import { redactSecrets } from "../../src/ops/redact";
+import { redactSecrets } from "../../src/shared/redact";
 import { UsageError } from "../../src/shared/cli";
 
 /** A stand-in for an Azure CLI login that records the scopes it is asked for. */

@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { parseProduceFlags } from "../../src/producer/produceCli";
-import { redact } from "../../src/producer/connection";
 import { peek } from "../../src/producer/peekCli";
 import { UsageError } from "../../src/shared/cli";
+import { redactSecrets } from "../../src/shared/redact";
 import { CapturedStream, runCli } from "./helpers";
 
 const produceScript = "src/producer/produceCli.ts";
@@ -126,7 +126,7 @@ describe("producer: flags", function () {
         const text =
             `Endpoint=sb://x/;SharedAccessKeyName=send;SharedAccessKey=${secretKey};EntityPath=w and ` +
             `SharedAccessSignature sr=x&sig=abc%2Bdef&se=1&skn=send`;
-        const redacted = redact(text);
+        const redacted = redactSecrets(text);
         assert.ok(!redacted.includes(secretKey));
         assert.ok(!redacted.includes("abc%2Bdef"));
         assert.match(redacted, /SharedAccessKey=\*\*\*;EntityPath=w/);

@@ -907,11 +907,32 @@ describe("components", function () {
                 ["/lakestream/test/medallion/__init__.py", "notebooks/medallion/__init__.py"],
                 ["/lakestream/test/medallion/bronze.py", "notebooks/medallion/bronze.py"],
                 ["/lakestream/test/medallion/gold.py", "notebooks/medallion/gold.py"],
+                ["/lakestream/test/medallion/idempotent.py", "notebooks/medallion/idempotent.py"],
                 ["/lakestream/test/medallion/parallel.py", "notebooks/medallion/parallel.py"],
                 ["/lakestream/test/medallion/schema.py", "notebooks/medallion/schema.py"],
                 ["/lakestream/test/medallion/silver.py", "notebooks/medallion/silver.py"],
                 ["/lakestream/test/medallion/streams.py", "notebooks/medallion/streams.py"],
                 ["/lakestream/test/medallion/tables.py", "notebooks/medallion/tables.py"],
+                ["/lakestream/test/medallion/widgets.py", "notebooks/medallion/widgets.py"],
+            ]);
+        });
+
+        it("uploads only the modules the single-stream notebook imports, not the local-only ones", async function () {
+            new components.MedallionJob("ls", jobArgs("availableNow"));
+            await settle();
+            const files = ofType(recorded, "databricks:index/workspaceFile:WorkspaceFile");
+            assert.deepEqual(files.map((file) => file.inputs.path).sort(), [
+                "/lakestream/test/medallion/__init__.py",
+                "/lakestream/test/medallion/bronze.py",
+                "/lakestream/test/medallion/gold.py",
+                "/lakestream/test/medallion/idempotent.py",
+                "/lakestream/test/medallion/parallel.py",
+                "/lakestream/test/medallion/schema.py",
+                "/lakestream/test/medallion/silver.py",
+                "/lakestream/test/medallion/single_stream.py",
+                "/lakestream/test/medallion/streams.py",
+                "/lakestream/test/medallion/tables.py",
+                "/lakestream/test/medallion/widgets.py",
             ]);
         });
 

@@ -18,36 +18,20 @@ checkpoint, one small file per batch (`BatchLog`), so a restart or a replay sees
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
 
-from medallion.gold import (
-    OUTPUT_MODES,
-    WATERMARK_MILLIS,
-    WINDOW_MICROS,
-    append_closed_windows,
-    rewrite_open_windows,
-    window_start,
-)
+from medallion.gold import OUTPUT_MODES, plan_windows, write_planned_windows
+from medallion.idempotent import write_once
 from medallion.parallel import in_session, run_together
-from medallion.silver import append_once, classified_batch, valid_events, write_silver_tables
-from medallion.streams import CONTINUOUS_INTERVAL, DRAIN_INTERVAL, checkpoint_path, require_choice, with_trigger
+from medallion.silver import classified_batch, valid_events, write_silver_tables
+from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_connector_trigger
+from medallion.tables import MedallionTables
+from medallion.widgets import require_choice
 
 # Entries older than this many batches are removed; Spark keeps 100 batches of its own logs by default.
 _ENTRIES_KEPT = 100
-
-
-@dataclass(frozen=True)
-class MedallionTables:
-    """The four tables one stream writes."""
-
-    bronze: str
-    silver: str
-    quarantine: str
-    gold: str
 
 
 class BatchLog:
@@ -92,28 +76,6 @@ class BatchLog:
         return [entry for entry in self.directory.iterdir() if entry.name.isdigit()]
 
 
-def _plan_gold(marked: DataFrame, watermark_ms: int) -> dict:
-    """Gold's plan for a batch: the watermark after it and the earliest valid event time gold counts (its window
-    ends after the watermark in force; None when there is none)."""
-    # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
-    micros = F.unix_micros(F.col("enqueuedTime"))
-    valid = F.col("reason").isNull()
-    counted = valid & (F.floor(micros / WINDOW_MICROS) * WINDOW_MICROS + WINDOW_MICROS > watermark_ms * 1000)
-    times = marked.agg(
-        F.min(F.when(counted, micros)).alias("first_counted"),
-        F.max(F.when(valid, F.floor(micros / 1000))).alias("newest_ms"),
-        F.count(F.lit(1)).alias("rows"),
-    ).first()
-    newest_ms = times["newest_ms"]
-    after = watermark_ms if newest_ms is None else max(watermark_ms, newest_ms - WATERMARK_MILLIS)
-    return {
-        "watermark_before_ms": watermark_ms,
-        "watermark_ms": after,
-        "first_counted": times["first_counted"],
-        "rows": times["rows"],
-    }
-
-
 def table_version(spark, table: str) -> int:
     """The newest version of a Delta table (DESCRIBE HISTORY reads only the table's log)."""
     return spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"]
@@ -133,14 +95,14 @@ def write_medallion_batch(
     rows = batch.persist()
     try:
         bronze = ThreadPoolExecutor(max_workers=1)
-        bronze_write = bronze.submit(in_session(spark, lambda: append_once(rows, tables.bronze, app_id, batch_id)))
+        bronze_write = bronze.submit(in_session(spark, lambda: write_once(rows, tables.bronze, app_id, batch_id)))
         try:
             plan = log.read(batch_id)
             version = table_version(spark, tables.silver) if plan is None else plan["silver_version"]
             silver_before = spark.sql(f"SELECT * FROM {tables.silver} VERSION AS OF {version}")
             with classified_batch(rows, silver_before) as marked:
                 if plan is None:
-                    plan = {"silver_version": version, **_plan_gold(marked, log.watermark_before(batch_id))}
+                    plan = {"silver_version": version, **plan_windows(marked, log.watermark_before(batch_id))}
                     log.write(batch_id, plan)
                 # Silver as it is once this batch is in: the rows before it and the batch's valid rows. A replay of a
                 # batch whose silver write committed finds the same rows, since its own rows then count as repeats.
@@ -148,7 +110,7 @@ def write_medallion_batch(
                 run_together(
                     spark,
                     lambda: write_silver_tables(marked, batch_id, tables.silver, tables.quarantine, app_id),
-                    lambda: _write_gold(silver_after, tables.gold, gold_mode, plan, app_id, batch_id),
+                    lambda: write_planned_windows(silver_after, tables.gold, gold_mode, plan, app_id, batch_id),
                 )
         finally:
             bronze.shutdown(wait=True)
@@ -158,16 +120,7 @@ def write_medallion_batch(
     return plan["rows"]
 
 
-def _write_gold(silver: DataFrame, table: str, gold_mode: str, plan: dict, app_id: str, batch_id: int) -> None:
-    if gold_mode == "update":
-        if plan["first_counted"] is not None:
-            rewrite_open_windows(silver, table, window_start(plan["first_counted"]), app_id, batch_id)
-    elif plan["watermark_ms"] > plan["watermark_before_ms"]:
-        before, after = plan["watermark_before_ms"], plan["watermark_ms"]
-        append_closed_windows(silver, table, before, after, app_id, batch_id)
-
-
-def start_pipeline(
+def start_single_stream(
     bronze_rows: DataFrame,
     tables: MedallionTables,
     checkpoint_volume: str,
@@ -180,8 +133,8 @@ def start_pipeline(
     """Streams bronze rows (`bronze.to_bronze` of a source) through all four tables, checkpointing in
     `<checkpoint_volume>/pipeline/weather`; returns the query.
 
-    A scheduled (`availableNow`) run drains the source in back-to-back micro-batches, as the bronze stream does, since
-    the Event Hubs connector cannot run `Trigger.AvailableNow`: wait for it with `streams.drain`. `batch_rows`, when
+    A scheduled (`availableNow`) run drains the source, as every stream reading the connector does
+    (`streams.with_connector_trigger`); wait for it with `streams.finish_connector_stream`. `batch_rows`, when
     given, gets each batch's row count by batch id: Spark's progress reports no input rows for this stream, since its
     batch is cached and every job reads the cache, not the plan Spark measures.
     """
@@ -194,6 +147,4 @@ def start_pipeline(
         counts[batch_id] = write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, log)
 
     writer = bronze_rows.writeStream.queryName(name).option("checkpointLocation", checkpoint).foreachBatch(write)
-    if trigger == "availableNow":
-        return writer.trigger(processingTime=DRAIN_INTERVAL).start()
-    return with_trigger(writer, trigger, interval).start()
+    return with_connector_trigger(writer, trigger, interval).start()

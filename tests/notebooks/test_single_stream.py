@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-import medallion.pipeline as pipeline
-from medallion.local import run_pipeline, summary
-from medallion.pipeline import BatchLog
+import medallion.gold as gold
+from medallion.local_lakehouse import run_pipeline, summary
 from medallion.sample import MALFORMED_BODIES, generate_events, write_lines
+from medallion.single_stream import BatchLog
 
 
 def line(moment, location="Oslo", temperature=5.0, sequence=0, event_id=None):
@@ -104,19 +104,19 @@ def test_a_batch_replayed_after_a_failure_between_silver_and_gold_updates_gold_o
 
     failing = fresh_schemas(spark, "replay_failing")
     checkpoints = str(tmp_path / "cp-failing")
-    rewrite = pipeline.rewrite_open_windows
+    rewrite = gold.rewrite_open_windows
 
     def fail(*args, **kwargs):
         raise RuntimeError("the cluster was lost before gold's write")
 
-    monkeypatch.setattr(pipeline, "rewrite_open_windows", fail)
+    monkeypatch.setattr(gold, "rewrite_open_windows", fail)
     with pytest.raises(Exception, match="before gold's write"):
         run_pipeline(spark, str(source), checkpoints, "update", failing, "single")
     # Silver committed, gold did not.
     assert spark.table(f"spark_catalog.{failing['silver']}.weather").count() > 0
     assert spark.table(f"spark_catalog.{failing['gold']}.weather_summary").count() == 0
 
-    monkeypatch.setattr(pipeline, "rewrite_open_windows", rewrite)
+    monkeypatch.setattr(gold, "rewrite_open_windows", rewrite)
     run_pipeline(spark, str(source), checkpoints, "update", failing, "single")
     assert tables(spark, failing) == tables(spark, clean)
     assert summary(spark, failing)["bronze"] == 300
