@@ -71,10 +71,13 @@ const expectedLines: Record<string, string[] | undefined> = {
         '  - lakestream:runAs.servicePrincipal must be the service principal\'s application id, a GUID such as 8d23ae77-912e-4a19-81e4-b9c3f5cc9349 (got "x")',
         '  - lakestream:runAs must name one identity: {servicePrincipal: <application id>} (recommended), {user: <user name>}, or {} for the identity that deploys (got {"user":"a@example.com","servicePrincipal":"x"})',
     ],
-    "schedule-hour": undefined,
+    "schedule-hour": [
+        'invalid configuration for stack "schedule-hour" (1 problem):',
+        '  - lakestream:job.schedule must be a Quartz cron expression such as "0 0/15 * * * ?": hours value "25" must be 0-23 (got "0 0 25 * * *")',
+    ],
     "schedule-shape": [
         'invalid configuration for stack "schedule-shape" (1 problem):',
-        '  - lakestream:job.schedule must be a Quartz cron expression such as "0 0/15 * * * ?" (got "every 15 minutes")',
+        '  - lakestream:job.schedule must be a Quartz cron expression such as "0 0/15 * * * ?": must have 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]) (got "every 15 minutes")',
     ],
     "storage-twice": [
         'invalid configuration for stack "storage-twice" (3 problems):',
