@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { runPlan } from "../../src/plan/runPlan";
+import { readStackSettings, runPlan } from "../../src/plan/runPlan";
 import { UsageError } from "../../src/shared/cli";
 import { invalidStacks, stackConfigOf } from "./invalidStacks";
 
@@ -41,7 +41,8 @@ const expectedLines: Record<string, string[] | undefined> = {
         "  - lakestream:cluster is required (declared in Pulumi.yaml without a default): Pulumi.missing-section.yaml must set it",
     ],
     "misspelt-section": [
-        'invalid configuration for stack "misspelt-section" (1 problem):',
+        'invalid configuration for stack "misspelt-section" (2 problems):',
+        "  - lakestream:eventhub is not a known setting; did you mean lakestream:eventHubs? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:runAs, lakestream:readers, lakestream:cost)",
         "  - lakestream:eventHubs is required (declared in Pulumi.yaml without a default): Pulumi.misspelt-section.yaml must set it",
     ],
     "notify-not-email": [
@@ -125,6 +126,31 @@ describe("invalid stack files", function () {
             });
         });
     }
+
+    it("names a misspelt section beside the missing one in the real engine's reader of stack files too", function () {
+        const stackFile = path.join(folder, "Pulumi.misspelt-section.yaml");
+        const misspelt = invalidStacks.find((invalid) => invalid.name === "misspelt-section")!;
+        writeFileSync(stackFile, stringify({ config: stackConfigOf(misspelt) }));
+        assert.throws(
+            () => readStackSettings({ stack: "misspelt-section", stackFile }),
+            (error: unknown) =>
+                error instanceof UsageError && error.message === expectedLines["misspelt-section"]!.join("\n"),
+        );
+    });
+
+    it("leaves unknown keys to the program when it plans another version of it, which knows its own keys", async function () {
+        const stackFile = path.join(folder, "Pulumi.misspelt-other.yaml");
+        const misspelt = invalidStacks.find((invalid) => invalid.name === "misspelt-section")!;
+        writeFileSync(stackFile, stringify({ config: stackConfigOf(misspelt) }));
+        await assert.rejects(runPlan({ stack: "misspelt-other", stackFile, validate: false }), (error: unknown) => {
+            assert.ok(error instanceof UsageError);
+            assert.deepEqual(error.message.split("\n"), [
+                'invalid configuration for stack "misspelt-other" (1 problem):',
+                "  - lakestream:eventHubs is required (declared in Pulumi.yaml without a default): Pulumi.misspelt-other.yaml must set it",
+            ]);
+            return true;
+        });
+    });
 
     it("has an expected message for every stack file, and a stack file for every message", function () {
         assert.deepEqual(invalidStacks.map((invalid) => invalid.name).sort(), Object.keys(expectedLines).sort());
