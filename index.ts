@@ -20,16 +20,9 @@ const config = parseStackConfig(stack, rawConfigFromPulumi(pulumi.runtime.allCon
 const prefix = `lakestream-${stack}`;
 
 const ingest = new EventHubsIngest(prefix, {
+    ...config.eventHubs,
     location: config.location,
     resourceGroupName: config.resourceGroupName,
-    tier: config.eventHubs.sku,
-    throughputUnits: config.eventHubs.throughputUnits,
-    partitionCount: config.eventHubs.partitionCount,
-    retentionHours: config.eventHubs.retentionHours,
-    hubName: config.eventHubs.hubName,
-    autoInflate: config.eventHubs.autoInflate,
-    maximumThroughputUnits: config.eventHubs.maximumThroughputUnits,
-    consumerGroup: config.eventHubs.consumerGroup,
     tags: config.tags,
 });
 
@@ -115,33 +108,17 @@ const catalog = new MedallionCatalog(
 
 // The all-purpose cluster is for working by hand; the job runs on its own job cluster unless job.compute says otherwise.
 const cluster = config.interactiveCluster
-    ? new StreamingCluster(
-          prefix,
-          {
-              sparkVersion: config.cluster.sparkVersion,
-              nodeType: config.cluster.nodeType,
-              workers: config.cluster.workers,
-              autoscale: config.cluster.autoscale,
-              autoterminationMinutes: config.cluster.autoterminationMinutes,
-              runAs,
-              tags: config.tags,
-              workspaceDependsOn,
-          },
-          onWorkspace,
-      )
+    ? new StreamingCluster(prefix, { ...config.cluster, runAs, tags: config.tags, workspaceDependsOn }, onWorkspace)
     : undefined;
 
+// Where the tasks run is this program's choice of cluster; every other job setting is the job's own.
+const { compute, ...jobSettings } = config.job;
 const job = new MedallionJob(
     prefix,
     {
-        runAsUserName: runAs.name,
-        jobCluster: {
-            sparkVersion: config.cluster.sparkVersion,
-            nodeType: config.cluster.nodeType,
-            workers: config.cluster.workers,
-            autoscale: config.cluster.autoscale,
-        },
-        interactiveClusterId: config.job.compute === "interactive" ? cluster?.clusterId : undefined,
+        ...jobSettings,
+        jobCluster: config.cluster,
+        interactiveClusterId: compute === "interactive" ? cluster?.clusterId : undefined,
         workspaceUrl: workspace.workspaceUrl,
         notebooksDir: "notebooks",
         workspaceFolder: config.databricks.workspaceFolder,
@@ -151,20 +128,6 @@ const job = new MedallionJob(
         checkpointVolumePath: catalog.checkpointVolumePath,
         listenConnectionString: ingest.listenConnectionString,
         consumerGroup: ingest.consumerGroupName,
-        mode: config.job.mode,
-        streams: config.job.streams,
-        triggerSeconds: config.job.triggerSeconds,
-        schedule: config.job.schedule,
-        timezone: config.job.timezone,
-        timeoutSeconds: config.job.timeoutSeconds,
-        maxRetries: config.job.maxRetries,
-        taskRetryMode: config.job.taskRetryMode,
-        startingPosition: config.job.startingPosition,
-        maxEventsPerTrigger: config.job.maxEventsPerTrigger,
-        goldOutputMode: config.job.goldOutputMode,
-        paused: config.job.paused,
-        notify: config.job.notify,
-        backlog: config.job.backlog,
         tags: config.tags,
         workspaceDependsOn,
     },
@@ -178,8 +141,7 @@ const powerBiConnection = new PowerBiConnection(
         catalogName: catalog.catalogName,
         goldSchema: catalog.schemaNames.gold,
         readerGroups: access.readerGroups,
-        clusterSize: config.powerBi.sqlWarehouse.clusterSize,
-        autoStopMinutes: config.powerBi.sqlWarehouse.autoStopMinutes,
+        ...config.powerBi.sqlWarehouse,
         tags: config.tags,
     },
     onWorkspace,

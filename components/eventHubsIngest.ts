@@ -11,7 +11,7 @@ export interface EventHubsIngestArgs {
     /** Name of an existing resource group to deploy into. Defaults to a new group named from the component. */
     resourceGroupName?: pulumi.Input<string>;
     /** Namespace tier; the tier cannot be changed in place. Defaults to "Basic". */
-    tier?: EventHubsTier;
+    sku?: EventHubsTier;
     /** Throughput units (processing units on Premium) of the namespace. Defaults to 1. */
     throughputUnits?: number;
     /** Partitions of the hub, 1 to 32; fixed once created on Basic and Standard. Defaults to 2. */
@@ -30,7 +30,11 @@ export interface EventHubsIngestArgs {
     tags?: Record<string, string>;
 }
 
-const maxRetentionHours: Record<EventHubsTier, number> = { Basic: 24, Standard: 168, Premium: 2160 };
+/** Longest retention each tier allows, in hours (Basic 1 day, Standard 7 days, Premium 90 days). */
+export const maxRetentionHoursByTier = { Basic: 24, Standard: 168, Premium: 2160 } as const;
+
+/** The hub a stack gets when it names none. */
+export const defaultHubName = "weather";
 
 export class EventHubsIngest extends pulumi.ComponentResource {
     /** Resource group holding the namespace. */
@@ -51,7 +55,7 @@ export class EventHubsIngest extends pulumi.ComponentResource {
     constructor(name: string, args: EventHubsIngestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:ingest:EventHubsIngest", name, {}, opts);
 
-        const tier = args.tier ?? "Basic";
+        const tier = args.sku ?? "Basic";
         const throughputUnits = args.throughputUnits ?? 1;
         const partitionCount = args.partitionCount ?? 2;
         const retentionHours = args.retentionHours ?? 24;
@@ -59,9 +63,9 @@ export class EventHubsIngest extends pulumi.ComponentResource {
         if (!Number.isInteger(partitionCount) || partitionCount < 1 || partitionCount > 32) {
             throw new pulumi.ResourceError(`partitionCount must be between 1 and 32 (got ${partitionCount})`, this);
         }
-        if (retentionHours < 1 || retentionHours > maxRetentionHours[tier]) {
+        if (retentionHours < 1 || retentionHours > maxRetentionHoursByTier[tier]) {
             throw new pulumi.ResourceError(
-                `retentionHours must be between 1 and ${maxRetentionHours[tier]} on the ${tier} tier (got ${retentionHours})`,
+                `retentionHours must be between 1 and ${maxRetentionHoursByTier[tier]} on the ${tier} tier (got ${retentionHours})`,
                 this,
             );
         }
@@ -107,7 +111,7 @@ export class EventHubsIngest extends pulumi.ComponentResource {
             {
                 resourceGroupName,
                 namespaceName: namespace.name,
-                eventHubName: args.hubName ?? "weather",
+                eventHubName: args.hubName ?? defaultHubName,
                 partitionCount,
                 retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: retentionHours },
             },

@@ -6,7 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { medallionLayers, type MedallionLayer } from "./medallionCatalog";
 import { accessControlFor, jobRunAs, type RunAsIdentity } from "./runAs";
-import { clusterShape, eventHubsConnectorCoordinates, streamingSparkConf, type StreamLayout } from "./streamingCluster";
+import {
+    clusterShape,
+    defaultSparkVersion,
+    eventHubsConnectorCoordinates,
+    streamingSparkConf,
+    type StreamLayout,
+} from "./streamingCluster";
 import { answered, workspaceLookupOptions } from "./workspaceLookup";
 
 export type JobMode = "continuous" | "availableNow";
@@ -31,36 +37,24 @@ export interface BacklogThresholds {
     maxBytes?: number;
 }
 
-export interface MedallionJobArgs {
-    /** Principal the job's dedicated compute belongs to: the identity the job runs as. */
-    runAsUserName: pulumi.Input<string>;
-    /** Shape of the job cluster. Defaults to a single node of the default runtime and node type. */
-    jobCluster?: JobClusterArgs;
-    /** All-purpose cluster the tasks run on instead of a job cluster (costs the all-purpose rate). Defaults to none. */
-    interactiveClusterId?: pulumi.Input<string>;
-    /** Workspace URL, for the job's link. */
-    workspaceUrl: pulumi.Input<string>;
-    /** Local folder holding the notebooks (pipeline.py, or bronze.py, silver.py, gold.py) and the `medallion` package. */
-    notebooksDir: string;
-    /**
-     * Workspace folder the notebooks and their module are uploaded to, one per stack. The component creates it and
-     * makes the run-as identity its only manager besides workspace admins, so nobody else can change the code that
-     * reads the Event Hubs key. The permissions replace the creator's own, so the deploying identity must be a
-     * workspace admin (or the run-as identity) to upload the code.
-     */
-    workspaceFolder: string;
-    /** The identity the job runs as: it may read the secret scope and manage the code folder. */
-    runAs: RunAsIdentity;
-    /** Catalog the tables live in. */
-    catalogName: pulumi.Input<string>;
-    /** Schema of each layer. */
-    schemaNames: Record<MedallionLayer, pulumi.Input<string>>;
-    /** `/Volumes/...` path for stream checkpoints. */
-    checkpointVolumePath: pulumi.Input<string>;
-    /** Listen-only Event Hubs connection string with EntityPath; stored in the secret scope, never a parameter. */
-    listenConnectionString: pulumi.Input<string>;
-    /** Name of the secret scope. Defaults to the component name. */
-    secretScopeName?: string;
+/** What the job does where the stack says nothing; the stack config takes its defaults from here. */
+export const jobDefaults = {
+    mode: "availableNow",
+    streams: "single",
+    triggerSeconds: 5,
+    schedule: "0 0/15 * * * ?",
+    timezone: "UTC",
+    timeoutSeconds: 3600,
+    maxRetries: 1,
+    taskRetryMode: "ON_FAILURE",
+    startingPosition: "start",
+    goldOutputMode: "update",
+    paused: true,
+    backlog: { maxFiles: 200, maxBytes: 1024 ** 3 },
+} as const;
+
+/** The settings of the job a stack chooses (its `lakestream:job` section), passed whole. */
+export interface JobSettings {
     /** "continuous": the streams run until paused; "availableNow": each run drains the hub and stops, on a schedule. Defaults to "availableNow". */
     mode?: JobMode;
     /**
@@ -81,11 +75,9 @@ export interface MedallionJobArgs {
     maxRetries?: number;
     /** What a continuous job does when a task fails: retry it, or leave it stopped. Defaults to "ON_FAILURE". */
     taskRetryMode?: "ON_FAILURE" | "NEVER";
-    /** Consumer group the bronze stream reads through. Defaults to "$Default", the only one on the Basic tier. */
-    consumerGroup?: pulumi.Input<string>;
     /** Where a new stream starts reading Event Hubs. Defaults to "start". */
     startingPosition?: "start" | "latest";
-    /** Most events per micro-batch; the caller computes the default (src/config.ts defaultMaxEventsPerTrigger). */
+    /** Most events per micro-batch; the caller computes the default (src/config/job.ts defaultMaxEventsPerTrigger). */
     maxEventsPerTrigger: number;
     /** How gold is written. Defaults to "update". */
     goldOutputMode?: "update" | "append";
@@ -95,6 +87,38 @@ export interface MedallionJobArgs {
     notify?: string[];
     /** Backlog thresholds of the streams that read Delta (layered silver and gold). Defaults to 200 files and 1 GiB. */
     backlog?: BacklogThresholds;
+}
+
+export interface MedallionJobArgs extends JobSettings {
+    /** Shape of the job cluster. Defaults to a single node of the default runtime and node type. */
+    jobCluster?: JobClusterArgs;
+    /** All-purpose cluster the tasks run on instead of a job cluster (costs the all-purpose rate). Defaults to none. */
+    interactiveClusterId?: pulumi.Input<string>;
+    /** Workspace URL, for the job's link. */
+    workspaceUrl: pulumi.Input<string>;
+    /** Local folder holding the notebooks (pipeline.py, or bronze.py, silver.py, gold.py) and the `medallion` package. */
+    notebooksDir: string;
+    /**
+     * Workspace folder the notebooks and their module are uploaded to, one per stack. The component creates it and
+     * makes the run-as identity its only manager besides workspace admins, so nobody else can change the code that
+     * reads the Event Hubs key. The permissions replace the creator's own, so the deploying identity must be a
+     * workspace admin (or the run-as identity) to upload the code.
+     */
+    workspaceFolder: string;
+    /** The identity the job runs as: it may read the secret scope, manage the code folder and own the job cluster. */
+    runAs: RunAsIdentity;
+    /** Catalog the tables live in. */
+    catalogName: pulumi.Input<string>;
+    /** Schema of each layer. */
+    schemaNames: Record<MedallionLayer, pulumi.Input<string>>;
+    /** `/Volumes/...` path for stream checkpoints. */
+    checkpointVolumePath: pulumi.Input<string>;
+    /** Listen-only Event Hubs connection string with EntityPath; stored in the secret scope, never a parameter. */
+    listenConnectionString: pulumi.Input<string>;
+    /** Name of the secret scope. Defaults to the component name. */
+    secretScopeName?: string;
+    /** Consumer group the bronze stream reads through. Defaults to "$Default", the only one on the Basic tier. */
+    consumerGroup?: pulumi.Input<string>;
     /** Tags of the job and its cluster. Defaults to none. */
     tags?: Record<string, string>;
     /**
@@ -144,16 +168,16 @@ export class MedallionJob extends pulumi.ComponentResource {
     constructor(name: string, args: MedallionJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:pipeline:MedallionJob", name, {}, opts);
 
-        const mode = args.mode ?? "availableNow";
-        const streams = args.streams ?? "single";
-        const triggerSeconds = args.triggerSeconds ?? 5;
+        const mode = args.mode ?? jobDefaults.mode;
+        const streams = args.streams ?? jobDefaults.streams;
+        const triggerSeconds = args.triggerSeconds ?? jobDefaults.triggerSeconds;
         if (!Number.isInteger(triggerSeconds) || triggerSeconds <= 0) {
             throw new pulumi.ResourceError(
                 `triggerSeconds must be a positive whole number of seconds (got ${triggerSeconds})`,
                 this,
             );
         }
-        const timeoutSeconds = args.timeoutSeconds ?? 3600;
+        const timeoutSeconds = args.timeoutSeconds ?? jobDefaults.timeoutSeconds;
         if (timeoutSeconds <= 0) {
             throw new pulumi.ResourceError(`timeoutSeconds must be positive (got ${timeoutSeconds})`, this);
         }
@@ -215,11 +239,11 @@ export class MedallionJob extends pulumi.ComponentResource {
         const eventHubsParameters = {
             secret_scope: scope.name,
             secret_key: listenSecretKey,
-            starting_position: args.startingPosition ?? "start",
+            starting_position: args.startingPosition ?? jobDefaults.startingPosition,
             max_events_per_trigger: String(args.maxEventsPerTrigger),
             consumer_group: args.consumerGroup ?? "$Default",
         };
-        const goldOutputMode = args.goldOutputMode ?? "update";
+        const goldOutputMode = args.goldOutputMode ?? jobDefaults.goldOutputMode;
         const streamTasks: StreamTask[] =
             streams === "single"
                 ? [
@@ -304,11 +328,19 @@ export class MedallionJob extends pulumi.ComponentResource {
                 ),
         );
 
-        const pauseStatus = (args.paused ?? true) ? "PAUSED" : "UNPAUSED";
+        const pauseStatus = (args.paused ?? jobDefaults.paused) ? "PAUSED" : "UNPAUSED";
         const notify = args.notify ?? [];
         const backlogRules = [
-            { metric: "STREAMING_BACKLOG_FILES", op: "GREATER_THAN", value: args.backlog?.maxFiles ?? 200 },
-            { metric: "STREAMING_BACKLOG_BYTES", op: "GREATER_THAN", value: args.backlog?.maxBytes ?? 1024 ** 3 },
+            {
+                metric: "STREAMING_BACKLOG_FILES",
+                op: "GREATER_THAN",
+                value: args.backlog?.maxFiles ?? jobDefaults.backlog.maxFiles,
+            },
+            {
+                metric: "STREAMING_BACKLOG_BYTES",
+                op: "GREATER_THAN",
+                value: args.backlog?.maxBytes ?? jobDefaults.backlog.maxBytes,
+            },
         ];
         const tasks = streamTasks.map((task, index) => ({
             taskKey: task.key,
@@ -333,14 +365,14 @@ export class MedallionJob extends pulumi.ComponentResource {
             // continuous.taskRetryMode retries a failed one.
             ...(mode === "availableNow"
                 ? {
-                      maxRetries: args.maxRetries ?? 1,
+                      maxRetries: args.maxRetries ?? jobDefaults.maxRetries,
                       minRetryIntervalMillis: 60_000,
                       dependsOns: index > 0 ? [{ taskKey: streamTasks[index - 1].key }] : undefined,
                   }
                 : {}),
         }));
 
-        const singleUserName = args.runAsUserName;
+        const singleUserName = args.runAs.name;
         const nodeType =
             shape.nodeType ??
             // Before the workspace exists the node type is unknown: the look-up waits for the workspace, not its provider.
@@ -359,7 +391,7 @@ export class MedallionJob extends pulumi.ComponentResource {
                       {
                           jobClusterKey,
                           newCluster: {
-                              sparkVersion: shape.sparkVersion ?? "15.4.x-scala2.12",
+                              sparkVersion: shape.sparkVersion ?? defaultSparkVersion,
                               nodeTypeId: nodeType,
                               // Dedicated access mode: standard mode blocks EventHubsUtils.encrypt, which bronze needs.
                               dataSecurityMode: "SINGLE_USER",
@@ -391,15 +423,15 @@ export class MedallionJob extends pulumi.ComponentResource {
                 tasks,
                 continuous:
                     mode === "continuous"
-                        ? { pauseStatus, taskRetryMode: args.taskRetryMode ?? "ON_FAILURE" }
+                        ? { pauseStatus, taskRetryMode: args.taskRetryMode ?? jobDefaults.taskRetryMode }
                         : undefined,
                 // A continuous run keeps the code it started with; this makes a deploy restart it on the new code.
                 controlRunState: mode === "continuous" ? true : undefined,
                 schedule:
                     mode === "availableNow"
                         ? {
-                              quartzCronExpression: args.schedule ?? "0 0/15 * * * ?",
-                              timezoneId: args.timezone ?? "UTC",
+                              quartzCronExpression: args.schedule ?? jobDefaults.schedule,
+                              timezoneId: args.timezone ?? jobDefaults.timezone,
                               pauseStatus,
                           }
                         : undefined,

@@ -2,6 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 
+/** The warehouse a stack gets when it says nothing; the stack config takes its defaults from here. */
+export const warehouseDefaults = { clusterSize: "2X-Small", autoStopMinutes: 10 } as const;
+
 export interface PowerBiConnectionArgs {
     /** Workspace host name without scheme. */
     workspaceHost: pulumi.Input<string>;
@@ -58,7 +61,7 @@ export class PowerBiConnection extends pulumi.ComponentResource {
     constructor(name: string, args: PowerBiConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:reporting:PowerBiConnection", name, {}, opts);
 
-        const autoStopMinutes = args.autoStopMinutes ?? 10;
+        const autoStopMinutes = args.autoStopMinutes ?? warehouseDefaults.autoStopMinutes;
         if (
             !Number.isInteger(autoStopMinutes) ||
             autoStopMinutes < 0 ||
@@ -76,7 +79,7 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             `${name}-warehouse`,
             {
                 name,
-                clusterSize: args.clusterSize ?? "2X-Small",
+                clusterSize: args.clusterSize ?? warehouseDefaults.clusterSize,
                 autoStopMins: autoStopMinutes,
                 enableServerlessCompute: true,
                 warehouseType: "PRO",

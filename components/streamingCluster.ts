@@ -64,6 +64,9 @@ export function clusterShape(
     };
 }
 
+/** The runtime a cluster gets when the stack names none: the newest LTS image the Event Hubs connector supports. */
+export const defaultSparkVersion = "15.4.x-scala2.12";
+
 export interface StreamingClusterArgs {
     /** Databricks runtime; must be an LTS image with Scala 2.12. Defaults to "15.4.x-scala2.12". */
     sparkVersion?: pulumi.Input<string>;
@@ -124,7 +127,7 @@ export class StreamingCluster extends pulumi.ComponentResource {
             `${name}-cluster`,
             {
                 clusterName: name,
-                sparkVersion: args.sparkVersion ?? "15.4.x-scala2.12",
+                sparkVersion: args.sparkVersion ?? defaultSparkVersion,
                 nodeTypeId: nodeType,
                 autoterminationMinutes,
                 // Standard (shared) access mode blocks EventHubsUtils.encrypt, which the bronze stream needs.

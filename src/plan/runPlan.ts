@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, parseStackConfig, rawConfigFromPulumi } from "../config";
+import { ConfigError, parseStackConfig, rawConfigFromPulumi, unknownKeyProblems } from "../config";
 import { UsageError } from "../shared/cli";
 import { mockCall, newMockResource, type PlanMode } from "./mockCloud";
 
@@ -96,11 +96,22 @@ function readYaml(file: string, what: string): unknown {
     }
 }
 
+/** A config value as the Pulumi CLI hands it over: text, with objects, numbers and booleans as JSON. */
+function configText(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 /**
  * The stack's config as the Pulumi CLI would hand it to the program: stack values, then Pulumi.yaml defaults
- * for keys the stack does not set, and an error for declared keys with neither.
+ * for keys the stack does not set, and an error for declared keys with neither. With `nameUnknownKeys`, that error
+ * also names the keys this repository's config does not know, since a misspelt key is usually why one is missing.
  */
-function loadStackConfig(project: ProjectFile, stackFile: string, stack: string): Record<string, string> {
+function loadStackConfig(
+    project: ProjectFile,
+    stackFile: string,
+    stack: string,
+    nameUnknownKeys: boolean,
+): Record<string, string> {
     const settings = (readYaml(stackFile, "stack settings file") ?? {}) as { config?: Record<string, unknown> };
     const values: Record<string, unknown> = { ...(settings.config ?? {}) };
     const missing: string[] = [];
@@ -118,7 +129,9 @@ function loadStackConfig(project: ProjectFile, stackFile: string, stack: string)
         }
     }
     if (missing.length > 0) {
-        throw new UsageError(new ConfigError(stack, missing).message);
+        const given = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, configText(value)]));
+        const unknown = nameUnknownKeys ? unknownKeyProblems(rawConfigFromPulumi(given)) : [];
+        throw new UsageError(new ConfigError(stack, [...unknown, ...missing]).message);
     }
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(values)) {
@@ -127,7 +140,7 @@ function loadStackConfig(project: ProjectFile, stackFile: string, stack: string)
                 `${key} in ${path.basename(stackFile)} is an encrypted secret; the offline plan cannot decrypt it (only pulumi up can)`,
             );
         }
-        flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+        flat[key] = configText(value);
     }
     return flat;
 }
@@ -200,7 +213,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"), "project file") as ProjectFile;
     const stackFile = resolveStackFile(options, projectDir);
     const stack = options.stack;
-    const config = loadStackConfig(project, stackFile, stack);
+    const config = loadStackConfig(project, stackFile, stack, options.validate ?? true);
 
     // Validate before evaluating, so bad config is reported as such and not as a failed resource.
     try {
@@ -334,7 +347,7 @@ export function readStackSettings(options: PlanOptions): { stackFile: string; co
     const projectDir = options.projectDir ?? defaultProjectDir;
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"), "project file") as ProjectFile;
     const stackFile = resolveStackFile(options, projectDir);
-    const config = loadStackConfig(project, stackFile, options.stack);
+    const config = loadStackConfig(project, stackFile, options.stack, true);
     try {
         parseStackConfig(options.stack, rawConfigFromPulumi(config));
     } catch (error) {

@@ -30,7 +30,7 @@ describe("components", function () {
         it("creates a group, a Basic namespace with TLS 1.2, the hub and two single-right rules, and no consumer group", async function () {
             const ingest = new components.EventHubsIngest("ls", {
                 location: "westeurope",
-                tier: "Basic",
+                sku: "Basic",
                 throughputUnits: 1,
                 partitionCount: 4,
                 retentionHours: 24,
@@ -72,7 +72,7 @@ describe("components", function () {
             const ingest = new components.EventHubsIngest("ls", {
                 location: "westeurope",
                 resourceGroupName: "existing-rg",
-                tier: "Standard",
+                sku: "Standard",
                 throughputUnits: 2,
                 autoInflate: true,
                 maximumThroughputUnits: 4,
@@ -91,7 +91,7 @@ describe("components", function () {
 
         it("refuses a consumer group on Basic and partitions outside 1-32", function () {
             assert.throws(
-                () => new components.EventHubsIngest("a", { location: "x", tier: "Basic", consumerGroup: "cg" }),
+                () => new components.EventHubsIngest("a", { location: "x", sku: "Basic", consumerGroup: "cg" }),
                 /consumerGroup is not allowed on the Basic tier/,
             );
             assert.throws(
@@ -99,7 +99,7 @@ describe("components", function () {
                 /partitionCount must be between 1 and 32 \(got 33\)/,
             );
             assert.throws(
-                () => new components.EventHubsIngest("c", { location: "x", tier: "Basic", retentionHours: 48 }),
+                () => new components.EventHubsIngest("c", { location: "x", sku: "Basic", retentionHours: 48 }),
                 /retentionHours must be between 1 and 24 on the Basic tier \(got 48\)/,
             );
         });
@@ -512,7 +512,6 @@ describe("components", function () {
     describe("MedallionJob", function () {
         const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
         const jobArgs = (mode: "continuous" | "availableNow") => ({
-            runAsUserName: "runner@example.com",
             workspaceUrl: "https://adb-1.2.azuredatabricks.net",
             notebooksDir: "notebooks",
             workspaceFolder: "/lakestream/test/",
@@ -739,7 +738,7 @@ describe("components", function () {
                 sparkVersion: "15.4.x-scala2.12",
                 nodeTypeId: "Standard_D4ds_v5",
                 dataSecurityMode: "SINGLE_USER",
-                singleUserName: "runner@example.com",
+                singleUserName: appId,
                 numWorkers: 0,
                 sparkConf: {
                     "spark.databricks.cluster.profile": "singleNode",

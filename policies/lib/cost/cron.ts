@@ -6,7 +6,19 @@ const dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 const daysPerMonth = 365.25 / 12;
 
 /** A cron expression the estimate cannot read; the message names the expression and the field. */
-export class CronError extends Error {}
+export class CronError extends Error {
+    constructor(
+        message: string,
+        /** What is wrong, without the expression, for a reader that names the expression its own way. */
+        readonly reason: string,
+    ) {
+        super(message);
+    }
+}
+
+function refused(expression: string, reason: string): CronError {
+    return new CronError(`cron "${expression}": ${reason}`, reason);
+}
 
 interface FieldRule {
     name: string;
@@ -29,8 +41,9 @@ function value(text: string, rule: FieldRule, expression: string): number {
     const index = rule.names?.indexOf(text.toUpperCase()) ?? -1;
     const number = index >= 0 ? index + rule.min : /^\d+$/.test(text) ? Number(text) : NaN;
     if (!Number.isInteger(number) || number < rule.min || number > rule.max) {
-        throw new CronError(
-            `cron "${expression}": ${rule.name} value "${text}" must be ${rule.min}-${rule.max}` +
+        throw refused(
+            expression,
+            `${rule.name} value "${text}" must be ${rule.min}-${rule.max}` +
                 (rule.names ? ` or ${rule.names[0]}-${rule.names[rule.names.length - 1]}` : ""),
         );
     }
@@ -44,7 +57,7 @@ function values(field: string, rule: FieldRule, expression: string): Set<number>
         const [range, stepText] = part.split("/");
         const step = stepText === undefined ? 1 : Number(stepText);
         if (!Number.isInteger(step) || step < 1) {
-            throw new CronError(`cron "${expression}": ${rule.name} step "${stepText}" must be a positive integer`);
+            throw refused(expression, `${rule.name} step "${stepText}" must be a positive integer`);
         }
         let from: number;
         let to: number;
@@ -58,7 +71,7 @@ function values(field: string, rule: FieldRule, expression: string): Set<number>
             to = stepText === undefined ? from : rule.max;
         }
         if (to < from) {
-            throw new CronError(`cron "${expression}": ${rule.name} range "${range}" runs backwards`);
+            throw refused(expression, `${rule.name} range "${range}" runs backwards`);
         }
         for (let current = from; current <= to; current += step) {
             selected.add(current);
@@ -88,9 +101,8 @@ function daysSelectedPerMonth(field: string, rule: FieldRule, expression: string
 export function runsPerDay(expression: string): number {
     const fields = expression.trim().split(/\s+/);
     if (fields.length < 6 || fields.length > 7) {
-        throw new CronError(
-            `cron "${expression}" must have 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year])`,
-        );
+        const reason = "must have 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year])";
+        throw new CronError(`cron "${expression}" ${reason}`, reason);
     }
     const [seconds, minutes, hours, dayOfMonth, month, dayOfWeek] = fields;
     const perDay =
@@ -99,7 +111,7 @@ export function runsPerDay(expression: string): number {
         values(hours, rules[2], expression).size;
     let daysPerMonthSelected = daysPerMonth;
     if (!unrestricted(dayOfMonth) && !unrestricted(dayOfWeek)) {
-        throw new CronError(`cron "${expression}": Quartz needs "?" in day-of-month or day-of-week`);
+        throw refused(expression, `Quartz needs "?" in day-of-month or day-of-week`);
     }
     if (!unrestricted(dayOfMonth)) {
         daysPerMonthSelected = Math.min(daysPerMonth, daysSelectedPerMonth(dayOfMonth, rules[3], expression));

@@ -1,5 +1,5 @@
 // Strict config keys: unknown keys and misspelt namespaces are named with the closest known key; the README's
-// table of keys and defaults is checked against src/config.ts; a stack with only the required keys plans.
+// table of keys and defaults is checked against src/config; a stack with only the required keys plans.
 import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -170,12 +170,12 @@ function readmeKeys(): { key: string; defaultText: string }[] {
 describe("README table of config keys", () => {
     const rows = readmeKeys();
 
-    it("lists only keys that src/config.ts accepts", () => {
+    it("lists only keys that src/config accepts", () => {
         const unknown = rows.filter((row) => !configKeyInfo(row.key).known).map((row) => row.key);
         assert.deepEqual(unknown, []);
     });
 
-    it("lists every key src/config.ts accepts", () => {
+    it("lists every key src/config accepts", () => {
         const documented = new Set(rows.map((row) => row.key));
         const missing = documentedConfigKeys().filter((key) => !documented.has(key));
         assert.deepEqual(missing, []);
