@@ -1,16 +1,12 @@
 // CatalogStorage: the chain from the access connector to the external location, under the Pulumi mock runtime.
 import { strict as assert } from "node:assert";
 import * as components from "../../../components";
-import { ofType, recordResources, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
+import { ofType, recordEachTest, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
 import { mockSubscriptionId, newMockResource } from "../../../src/plan/mockCloud";
 
 describe("CatalogStorage", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     const args = {
         location: "westeurope",

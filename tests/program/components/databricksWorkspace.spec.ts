@@ -2,15 +2,11 @@
 import { strict as assert } from "node:assert";
 import * as databricks from "@pulumi/databricks";
 import * as components from "../../../components";
-import { ofType, recordResources, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
+import { ofType, recordEachTest, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
 
 describe("DatabricksWorkspace", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     it("points a provider at an existing workspace and reads the workspace id from its URL", async function () {
         const workspace = new components.DatabricksWorkspace("ls", {

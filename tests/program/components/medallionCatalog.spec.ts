@@ -2,15 +2,11 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../../components";
-import { ofType, recordResources, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
+import { ofType, recordEachTest, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
 
 describe("MedallionCatalog", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
     const pipeline = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];

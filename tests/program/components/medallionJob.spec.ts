@@ -1,13 +1,11 @@
 // MedallionJob: the secret, the code folder, the uploads and the job, under the Pulumi mock runtime.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../../components";
 import {
     ofType,
-    recordResources,
+    notebooksFolder,
+    recordEachTest,
     secretValue,
     settle,
     valueOf,
@@ -16,12 +14,8 @@ import {
 } from "../harness";
 
 describe("MedallionJob", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     const appId = "9a3f6c1e-2b7d-4c8e-8f0a-1d2e3f4a5b6c";
     const jobArgs = (mode: "continuous" | "availableNow") => ({
@@ -426,16 +420,15 @@ describe("MedallionJob", function () {
     });
 
     it("uploads only the notebooks of the chosen layout and the modules they import", async function () {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-layouts-"));
-        fs.mkdirSync(path.join(dir, "medallion"));
-        const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
-        write("pipeline.py", "from medallion.everything import run\n");
-        write("bronze.py", "from medallion.raw import run\n");
-        write("silver.py", "from medallion.typed import run\n");
-        write("gold.py", "from medallion.windows import run\n");
-        for (const module of ["__init__", "everything", "raw", "typed", "windows"]) {
-            write(`medallion/${module}.py`, "");
-        }
+        const dir = notebooksFolder({
+            "pipeline.py": "from medallion.everything import run\n",
+            "bronze.py": "from medallion.raw import run\n",
+            "silver.py": "from medallion.typed import run\n",
+            "gold.py": "from medallion.windows import run\n",
+            ...Object.fromEntries(
+                ["__init__", "everything", "raw", "typed", "windows"].map((module) => [`medallion/${module}.py`, ""]),
+            ),
+        });
         const uploaded = (folder: string) => {
             const under = (type: string) =>
                 ofType(recorded, type)

@@ -1,7 +1,5 @@
 // MedallionJob's plan as plain function calls: settings and their defaults, the streams, the uploads, the job.
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import {
     jobArgsProblem,
@@ -14,6 +12,7 @@ import {
     streamTasks,
     workspaceFolderPath,
 } from "../../../components/medallionJobPlan";
+import { notebooksFolder } from "../harness";
 
 const sources = {
     catalogName: "cat",
@@ -299,11 +298,11 @@ describe("medallionJobPlan", function () {
 
     describe("plannedUploads", function () {
         it("places the notebooks of the layout and the modules they import under the folder, one resource name each", function () {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-plan-"));
-            fs.mkdirSync(path.join(dir, "medallion"));
-            fs.writeFileSync(path.join(dir, "pipeline.py"), "from medallion.stream_io import run\n");
-            fs.writeFileSync(path.join(dir, "medallion", "__init__.py"), "");
-            fs.writeFileSync(path.join(dir, "medallion", "stream_io.py"), "");
+            const dir = notebooksFolder({
+                "pipeline.py": "from medallion.stream_io import run\n",
+                "medallion/__init__.py": "",
+                "medallion/stream_io.py": "",
+            });
             assert.deepEqual(plannedUploads(dir, "/l", ["pipeline"]), {
                 notebooks: [{ name: "pipeline", path: "/l/pipeline", source: path.join(dir, "pipeline.py") }],
                 modules: [
@@ -320,15 +319,14 @@ describe("medallionJobPlan", function () {
 
     describe("runtimeModuleFiles", function () {
         it("follows imports between modules and ignores modules nobody imports", function () {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-modules-"));
-            fs.mkdirSync(path.join(dir, "medallion"));
-            const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
-            write("bronze.py", "from medallion.a import x\nimport json\n");
-            write("medallion/__init__.py", "");
-            write("medallion/a.py", "from medallion.b import y\n");
-            write("medallion/b.py", "import medallion.c\n");
-            write("medallion/c.py", "");
-            write("medallion/local.py", "from medallion.a import x\n");
+            const dir = notebooksFolder({
+                "bronze.py": "from medallion.a import x\nimport json\n",
+                "medallion/__init__.py": "",
+                "medallion/a.py": "from medallion.b import y\n",
+                "medallion/b.py": "import medallion.c\n",
+                "medallion/c.py": "",
+                "medallion/local.py": "from medallion.a import x\n",
+            });
             assert.deepEqual(runtimeModuleFiles(dir, ["bronze.py"]), ["__init__.py", "a.py", "b.py", "c.py"]);
         });
     });

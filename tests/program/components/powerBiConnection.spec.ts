@@ -2,15 +2,11 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../../components";
-import { ofType, recordResources, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
+import { ofType, recordEachTest, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
 
 describe("PowerBiConnection", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     const base = {
         workspaceHost: "adb-1.2.azuredatabricks.net",

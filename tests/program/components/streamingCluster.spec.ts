@@ -1,15 +1,11 @@
 // StreamingCluster: the dedicated interactive cluster and its ACL, under the Pulumi mock runtime.
 import { strict as assert } from "node:assert";
 import * as components from "../../../components";
-import { ofType, recordResources, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
+import { ofType, recordEachTest, settle, typesAndNames, valueOf, type RecordedResource } from "../harness";
 
 describe("StreamingCluster", function () {
-    let recorded: RecordedResource[];
-
-    beforeEach(async function () {
-        // Components do nothing at import time, so a static import is safe; the mocks must be fresh per test.
-        recorded = await recordResources();
-    });
+    let recorded: RecordedResource[] = [];
+    recordEachTest((resources) => (recorded = resources));
 
     it("builds a single-node, auto-terminating cluster dedicated to the deployer when it is the run-as identity", async function () {
         const cluster = new components.StreamingCluster("ls", {
