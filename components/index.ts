@@ -6,6 +6,8 @@ export * from "./workspaceLookup";
 export * from "./workspaceAccess";
 export * from "./catalogStorage";
 export * from "./medallionCatalog";
+export * from "./clusterSpec";
 export * from "./streamingCluster";
+export * from "./medallionJobPlan";
 export * from "./medallionJob";
 export * from "./powerBiConnection";

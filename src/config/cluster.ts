@@ -1,6 +1,6 @@
 // The `lakestream:cluster` section: the compute of the job cluster and of the all-purpose cluster, and its runtimes.
 import { z } from "zod";
-import { defaultSparkVersion } from "../../components/streamingCluster";
+import { defaultSparkVersion } from "../../components/clusterSpec";
 import { intBetween, record, type CrossFieldRule } from "./fields";
 
 /**

@@ -1,6 +1,6 @@
 // The `lakestream:job` section: the streaming job's mode, schedule and batches, and the rules that tie them together.
 import { z } from "zod";
-import { jobDefaults } from "../../components/medallionJob";
+import { jobDefaults } from "../../components/medallionJobPlan";
 import { CronError, runsPerDay } from "../../policies/lib/cost/cron";
 import { configBoolean, emailPattern, intBetween, isTrue, record, type CrossFieldRule } from "./fields";
 

@@ -1,7 +1,7 @@
 // Validates a stack's raw configuration and applies the defaults that derive from other keys.
 import { z } from "zod";
 import type { CostAssumptions } from "../../policies/lib/cost/assumptions";
-import { jobDefaults } from "../../components/medallionJob";
+import { jobDefaults } from "../../components/medallionJobPlan";
 import { toRunAs, type RunAsConfig } from "./access";
 import { catalogStorageSource, type CatalogStorageSource } from "./catalog";
 import { projectNamespace } from "./fields";

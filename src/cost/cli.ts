@@ -1,6 +1,6 @@
 // `npm run cost -- [--stack NAME | --stack-file PATH] [--project-dir DIR] [--json]`: what a stack is estimated to cost a month.
-import { listStacks, stackNameOfFile } from "../plan/runPlan";
-import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { listStacks, namedStack } from "../plan/runPlan";
+import { ExitCode, runTool, stackFlags, UsageError } from "../shared/cli";
 import { formatSideBySide, formatStackCost } from "./format";
 import { estimateStack, type StackCost } from "./stackCost";
 
@@ -12,27 +12,11 @@ names its price and its assumptions. Without --stack, every Pulumi.<stack>.yaml 
 --project-dir prices another checkout of the project (e.g. the base branch of a pull request) with this estimator.
 Exit codes: 0 ok, 2 bad input (unknown stack, invalid config, bad flag).`;
 
-runMain(async () => {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "stack-file": { type: "string" },
-            "project-dir": { type: "string" },
-            json: { type: "boolean" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
+runTool(usage, { ...stackFlags, "project-dir": { type: "string" }, json: { type: "boolean" } }, async (flags) => {
     const projectDir = flags["project-dir"];
-    const stackFile = flags["stack-file"];
-    if (flags.stack !== undefined || stackFile !== undefined) {
-        const stack = flags.stack ?? stackNameOfFile(stackFile as string);
-        const cost = await estimateStack({ stack, stackFile, projectDir });
+    const stack = namedStack(flags);
+    if (stack !== undefined) {
+        const cost = await estimateStack({ stack, stackFile: flags["stack-file"], projectDir });
         console.log(flags.json ? JSON.stringify(cost, null, 2) : formatStackCost(cost));
         return ExitCode.ok;
     }

@@ -1,7 +1,7 @@
 // `npm run cost:summary -- --gate-dir DIR [--base FILE]`: the pull request's job summary, in markdown, from the gate's reports.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { ExitCode, runTool, UsageError } from "../shared/cli";
 import { prSummaryMarkdown, type GateSummary } from "./format";
 import type { StackCost } from "./stackCost";
 
@@ -42,16 +42,7 @@ function gateSummary(file: string): GateSummary {
     };
 }
 
-runMain(async () => {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        { "gate-dir": { type: "string" }, base: { type: "string" }, help: { type: "boolean" } },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
+runTool(usage, { "gate-dir": { type: "string" }, base: { type: "string" } }, async (flags) => {
     const dir = flags["gate-dir"];
     if (dir === undefined || !existsSync(dir)) {
         throw new UsageError(`--gate-dir must name the folder of gate reports (got ${dir ?? "nothing"})\n\n${usage}`);

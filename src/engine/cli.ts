@@ -1,6 +1,6 @@
 // `npm run preview:engine -- [--stack NAME | --stack-file PATH] [--policy-config FILE] [--json]`: the real engine's preview.
-import { listStacks, stackNameOfFile } from "../plan/runPlan";
-import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { listStacks, namedStack } from "../plan/runPlan";
+import { ExitCode, runTool, stackFlags, UsageError } from "../shared/cli";
 import { enginePreview, type EngineVerdict } from "./enginePreview";
 import { ensureCli, EngineUnavailable } from "./pulumiCli";
 
@@ -76,32 +76,13 @@ const exitCodes: Record<EngineVerdict["outcome"], number> = {
     crashed: ExitCode.engineFailed,
 };
 
-runMain(async () => {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "stack-file": { type: "string" },
-            "policy-config": { type: "string" },
-            json: { type: "boolean" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
+runTool(usage, { ...stackFlags, "policy-config": { type: "string" }, json: { type: "boolean" } }, async (flags) => {
     const stackFile = flags["stack-file"];
     if (flags.stack !== undefined && stackFile !== undefined) {
         throw new UsageError(`give --stack or --stack-file, not both\n\n${usage}`);
     }
-    const stacks =
-        flags.stack !== undefined
-            ? [flags.stack]
-            : stackFile !== undefined
-              ? [stackNameOfFile(stackFile)]
-              : listStacks();
+    const named = namedStack(flags);
+    const stacks = named !== undefined ? [named] : listStacks();
     if (stacks.length === 0) {
         throw new UsageError("no Pulumi.<stack>.yaml in the project");
     }
@@ -126,13 +107,7 @@ runMain(async () => {
     if (flags.json) {
         const reports = verdicts.map(verdictJson);
         const ok = reports.every((report) => report.ok);
-        console.log(
-            JSON.stringify(
-                flags.stack !== undefined || stackFile !== undefined ? reports[0] : { stacks: reports, ok },
-                null,
-                2,
-            ),
-        );
+        console.log(JSON.stringify(named !== undefined ? reports[0] : { stacks: reports, ok }, null, 2));
     } else {
         console.log(["Summary (real engine, first deploy):", ...verdicts.map(summaryLine)].join("\n"));
     }

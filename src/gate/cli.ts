@@ -1,5 +1,5 @@
 // `npm run check -- [--stack NAME | --stack-file PATH] [--policy-config FILE] [--json]`: the policy gate for pull requests.
-import { ExitCode, parseFlags, runMain } from "../shared/cli";
+import { runTool, stackFlags } from "../shared/cli";
 import { parsePlanMode } from "../plan/mode";
 import { runGate } from "./gate";
 
@@ -18,28 +18,15 @@ policy may be disabled only with a waiver in the policy config: "<policy>": { "e
 Exit codes: 0 no mandatory violation, 1 a mandatory violation or a mandatory policy disabled without a waiver,
 2 bad input (unknown stack, invalid config or waiver, bad flag).`;
 
-runMain(async () => {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "stack-file": { type: "string" },
-            "policy-config": { type: "string" },
-            mode: { type: "string" },
-            json: { type: "boolean" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
-    return runGate({
-        mode: parsePlanMode(flags.mode),
-        stack: flags.stack,
-        stackFile: flags["stack-file"],
-        policyConfig: flags["policy-config"],
-        json: flags.json,
-    });
-});
+runTool(
+    usage,
+    { ...stackFlags, "policy-config": { type: "string" }, mode: { type: "string" }, json: { type: "boolean" } },
+    async (flags) =>
+        runGate({
+            mode: parsePlanMode(flags.mode),
+            stack: flags.stack,
+            stackFile: flags["stack-file"],
+            policyConfig: flags["policy-config"],
+            json: flags.json,
+        }),
+);

@@ -12,6 +12,9 @@ export interface LoadedOutputs {
 // Pulumi stack names: letters, digits, `-`, `_`, `.`, optionally qualified as org/project/stack.
 const stackNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+){0,2}$/;
 
+/** --stack and --outputs-file: how the operational tools are told whose outputs to read, first among their flags. */
+export const stackOutputsFlags = { stack: { type: "string" }, "outputs-file": { type: "string" } } as const;
+
 /**
  * Returns the outputs from `--outputs-file` (what `pulumi stack output --json --show-secrets` prints) when given,
  * otherwise from the Pulumi CLI for `--stack`. One of the two is required.

@@ -1,11 +1,11 @@
 // `npm run status -- --stack NAME [--json]`: one screen on whether a deployed pipeline is healthy.
-import { ExitCode, numberFlag, parseFlags, runMain } from "../shared/cli";
+import { type CommandLineFlags, numberFlag, runTool } from "../shared/cli";
 import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import { resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
 import { DatabricksClient } from "./databricksClient";
 import { connectionStringReader, type EventHubsReader } from "./eventHubsReader";
 import { redactSecrets } from "../shared/redact";
-import { loadStackOutputs } from "./stackInputs";
+import { loadStackOutputs, stackOutputsFlags } from "./stackInputs";
 import { collectStatus, formatStatus, statusExitCode, type StatusDatabricks } from "./status";
 
 const usage = `usage: npm run status -- --stack NAME [--json] [--max-lag-minutes N] [--outputs-file FILE] [--timeout SECONDS]
@@ -25,23 +25,14 @@ ${timeoutUsage(26)}
 Databricks credential: DATABRICKS_TOKEN, else an Azure CLI login ("az login"). DATABRICKS_HOST overrides the
 workspace URL. Event Hubs is read with the stack's Listen connection string.`;
 
-async function main(): Promise<number> {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "outputs-file": { type: "string" },
-            json: { type: "boolean" },
-            "max-lag-minutes": { type: "string" },
-            timeout: { type: "string" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
+const flagSpec = {
+    ...stackOutputsFlags,
+    json: { type: "boolean" },
+    "max-lag-minutes": { type: "string" },
+    timeout: { type: "string" },
+} as const;
+
+async function main(flags: CommandLineFlags<typeof flagSpec>): Promise<number> {
     const maxLagMinutes = numberFlag("max-lag-minutes", flags["max-lag-minutes"], { min: 1, max: 1440 }) ?? 15;
     const timeoutSeconds = timeoutFlag(flags.timeout);
     const { label, outputs } = await loadStackOutputs(flags);
@@ -96,4 +87,4 @@ async function main(): Promise<number> {
     return statusExitCode(report);
 }
 
-runMain(main);
+runTool(usage, flagSpec, main);

@@ -1,10 +1,10 @@
 // `npm run stop -- --stack NAME [--dry-run]`: stops the streaming job, its runs' compute, and the all-purpose cluster.
-import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { type CommandLineFlags, ExitCode, runTool, UsageError } from "../shared/cli";
 import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import { CredentialError, resolveDatabricksAuth, resolveWorkspaceHost } from "./databricksAuth";
 import { DatabricksClient } from "./databricksClient";
 import { redactSecrets } from "../shared/redact";
-import { loadStackOutputs, parseJobId } from "./stackInputs";
+import { loadStackOutputs, parseJobId, stackOutputsFlags } from "./stackInputs";
 import { requireOutput } from "../shared/stackOutputs";
 import { formatStopReport, stopFailed, stopPipeline } from "./stop";
 
@@ -26,22 +26,13 @@ flags, outputs or credential, 3 the --timeout passed (the report lists what was 
 Databricks credential: DATABRICKS_TOKEN, else an Azure CLI login ("az login"). DATABRICKS_HOST overrides the
 workspace URL from the stack outputs.`;
 
-async function main(): Promise<number> {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "outputs-file": { type: "string" },
-            "dry-run": { type: "boolean" },
-            timeout: { type: "string" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
+const flagSpec = {
+    ...stackOutputsFlags,
+    "dry-run": { type: "boolean" },
+    timeout: { type: "string" },
+} as const;
+
+async function main(flags: CommandLineFlags<typeof flagSpec>): Promise<number> {
     const timeoutSeconds = timeoutFlag(flags.timeout);
     const { label, outputs } = await loadStackOutputs(flags);
     const host = resolveWorkspaceHost(outputs, label);
@@ -86,4 +77,4 @@ async function main(): Promise<number> {
     }
 }
 
-runMain(main);
+runTool(usage, flagSpec, main);

@@ -1,8 +1,8 @@
 // `npm run plan -- --stack NAME [--json]`: the resources and outputs the program would produce, with no cloud access.
-import { ExitCode, parseFlags, runMain, UsageError } from "../shared/cli";
+import { ExitCode, runTool, stackFlags, UsageError } from "../shared/cli";
 import { formatPlanText, planToJson } from "./format";
 import { parsePlanMode } from "./mode";
-import { runPlan, stackNameOfFile } from "./runPlan";
+import { namedStack, runPlan } from "./runPlan";
 
 const usage = `usage: npm run plan -- --stack NAME [--mode first-deploy|update] [--json]
        npm run plan -- --stack-file PATH/Pulumi.NAME.yaml [--mode first-deploy|update] [--json]
@@ -13,28 +13,12 @@ and prints the resources it would create and the stack outputs. Secrets print as
 through a workspace still to be created print as [unknown]. --mode update previews a stack that exists.
 Exit codes: 0 ok, 2 bad input (unknown stack, invalid config, bad flag).`;
 
-runMain(async () => {
-    const flags = parseFlags(
-        process.argv.slice(2),
-        {
-            stack: { type: "string" },
-            "stack-file": { type: "string" },
-            mode: { type: "string" },
-            json: { type: "boolean" },
-            help: { type: "boolean" },
-        },
-        usage,
-    );
-    if (flags.help) {
-        console.log(usage);
-        return ExitCode.ok;
-    }
-    const stackFile = flags["stack-file"];
-    if (flags.stack === undefined && stackFile === undefined) {
+runTool(usage, { ...stackFlags, mode: { type: "string" }, json: { type: "boolean" } }, async (flags) => {
+    const stack = namedStack(flags);
+    if (stack === undefined) {
         throw new UsageError(`--stack NAME is required\n\n${usage}`);
     }
-    const stack = flags.stack ?? stackNameOfFile(stackFile as string);
-    const plan = await runPlan({ stack, stackFile, mode: parsePlanMode(flags.mode) });
+    const plan = await runPlan({ stack, stackFile: flags["stack-file"], mode: parsePlanMode(flags.mode) });
     console.log(flags.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlanText(plan));
     return ExitCode.ok;
 });

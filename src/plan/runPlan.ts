@@ -166,6 +166,12 @@ function resolveStackFile(options: PlanOptions, projectDir: string): string {
 }
 
 /** The stack name a settings file stands for: `Pulumi.<stack>.yaml`. */
+/** The stack --stack names, else the one --stack-file is the file of; undefined when the flags name none. */
+export function namedStack(flags: { stack?: string; "stack-file"?: string }): string | undefined {
+    const stackFile = flags["stack-file"];
+    return flags.stack ?? (stackFile === undefined ? undefined : stackNameOfFile(stackFile));
+}
+
 export function stackNameOfFile(file: string): string {
     const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
     if (stack === undefined) {

@@ -1,5 +1,5 @@
 // `npm run peek`: prints events from every partition of a stack's event hub, as a smoke test after deploying.
-import { ExitCode, UsageError, numberFlag, parseFlags, runMain } from "../shared/cli";
+import { ExitCode, UsageError, numberFlag, parseCommandLine, runMain } from "../shared/cli";
 import { Deadline, heartbeat, timeoutFlag, timeoutUsage } from "../shared/deadline";
 import type { CommandRunner } from "../shared/stackOutputs";
 import { describeError, listenConnectionStringEnv, resolveConnectionString } from "./connection";
@@ -34,7 +34,6 @@ const flagSpec = {
     "idle-timeout": { type: "string" },
     timeout: { type: "string" },
     json: { type: "boolean" },
-    help: { type: "boolean" },
 } as const;
 
 export interface PeekIo {
@@ -47,9 +46,8 @@ export interface PeekIo {
 
 /** Runs the tool with `argv`; returns the exit code (UsageError is thrown for bad input). */
 export async function peek(argv: string[], io: PeekIo): Promise<number> {
-    const flags = parseFlags(argv, flagSpec, peekUsage);
-    if (flags.help) {
-        io.stdout.write(peekUsage + "\n");
+    const flags = parseCommandLine(argv, flagSpec, peekUsage, (text) => io.stdout.write(text + "\n"));
+    if (flags === undefined) {
         return ExitCode.ok;
     }
     const count = numberFlag("count", flags.count, { min: 1, max: 100_000, integer: true }) ?? 10;

@@ -33,6 +33,47 @@ export function parseFlags<T extends Options>(argv: string[], options: T, usage:
     }
 }
 
+/** The flag every tool takes last: print the usage and exit 0. */
+const helpFlag = { help: { type: "boolean" } } as const;
+
+/** The flags a tool's command line parses to: its own options and --help. */
+export type CommandLineFlags<T extends Options> = ReturnType<
+    typeof parseArgs<{ args: string[]; options: T & typeof helpFlag; strict: true; allowPositionals: false }>
+>["values"];
+
+/**
+ * The preamble of every tool: parses `argv` strictly (parseFlags) with --help added as the last allowed flag. On
+ * --help it writes the usage with `print` and returns undefined, and the tool exits 0; otherwise the flags.
+ */
+export function parseCommandLine<T extends Options>(
+    argv: string[],
+    options: T,
+    usage: string,
+    print: (text: string) => void = (text) => console.log(text),
+): CommandLineFlags<T> | undefined {
+    const flags = parseFlags(argv, { ...options, ...helpFlag }, usage);
+    if ((flags as { help?: boolean }).help) {
+        print(usage);
+        return undefined;
+    }
+    return flags as CommandLineFlags<T>;
+}
+
+/** Runs a tool from the process's command line: the preamble, then `main` with the flags; runMain sets the exit code. */
+export function runTool<T extends Options>(
+    usage: string,
+    options: T,
+    main: (flags: CommandLineFlags<T>) => Promise<number>,
+): void {
+    runMain(async () => {
+        const flags = parseCommandLine(process.argv.slice(2), options, usage);
+        return flags === undefined ? ExitCode.ok : main(flags);
+    });
+}
+
+/** --stack and --stack-file: how the offline tools are told which stack to work on, first among their flags. */
+export const stackFlags = { stack: { type: "string" }, "stack-file": { type: "string" } } as const;
+
 /** Parses a flag value as a number within [min, max]; the message names the flag and the allowed range. */
 export function numberFlag(
     flag: string,

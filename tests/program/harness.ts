@@ -1,4 +1,7 @@
 // Test harness: runs components under the Pulumi mock runtime and records every resource they register.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, newMockResource, type MockWorkspaceOptions, type PlanMode } from "../../src/plan/mockCloud";
 
@@ -42,6 +45,26 @@ export async function recordResources(
         mode === "first-deploy",
     );
     return recorded;
+}
+
+/**
+ * Installs fresh mocks before each test of the enclosing describe and hands `keep` the array the test's resources
+ * are recorded into. Components do nothing at import time, so the specs import them statically.
+ */
+export function recordEachTest(keep: (resources: RecordedResource[]) => void): void {
+    beforeEach(async function () {
+        keep(await recordResources());
+    });
+}
+
+/** A new temporary notebooks folder with a `medallion` package folder, holding `files` (relative path → text). */
+export function notebooksFolder(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakestream-notebooks-"));
+    fs.mkdirSync(path.join(dir, "medallion"));
+    for (const [file, text] of Object.entries(files)) {
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
 }
 
 /** Whether an output's value is known; in a preview a value that waits for something still to be created is not. */
