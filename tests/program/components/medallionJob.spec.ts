@@ -505,9 +505,10 @@ describe("MedallionJob", function () {
                 });
             });
             await settle();
-            const confs = ofType(recorded, "databricks:index/job:Job").map(
-                (job) => (job.inputs as unknown as JobInputs).jobClusters![0].newCluster.sparkConf,
-            );
+            // Registration order follows when each job's dependencies resolve, so the jobs are read by name.
+            const confs = ofType(recorded, "databricks:index/job:Job")
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((job) => (job.inputs as unknown as JobInputs).jobClusters![0].newCluster.sparkConf);
             assert.deepEqual(confs, [
                 {
                     "spark.databricks.cluster.profile": "singleNode",
