@@ -254,6 +254,16 @@ describe("the real Pulumi engine, offline (first deploy)", function () {
         );
     });
 
+    it("exits 4 saying what to install when no CLI can be found or built", async () => {
+        // No pulumi and no Go on the PATH (node stays, to run the tool), and an empty build cache.
+        const result = await engineCli(["--stack", "dev"], {
+            PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+            XDG_CACHE_HOME: mkdtempSync(path.join(tmpdir(), "engine-no-cache-")),
+        });
+        assert.equal(result.code, 4, result.stderr);
+        assert.match(result.stderr, /needs Go 1\.26\.6 or later, and no "go" is on the PATH: install it/);
+    });
+
     it("exits 2 naming the stack for an unknown stack, before starting the engine", async () => {
         const result = await engineCli(["--stack", "nosuchstack"]);
         assert.equal(result.code, 2);
