@@ -1,4 +1,5 @@
 // `npm run preview:engine -- [--stack NAME | --stack-file PATH] [--policy-config FILE] [--json]`: the real engine's preview.
+import { weakenedReport } from "../gate/gate";
 import { listStacks, namedStack } from "../plan/runPlan";
 import { ExitCode, runTool, stackFlags, UsageError } from "../shared/cli";
 import { enginePreview, type EngineVerdict } from "./enginePreview";
@@ -27,13 +28,7 @@ export function verdictJson(verdict: EngineVerdict) {
         policyConfig: verdict.policyConfig,
         resources: verdict.steps,
         violations: verdict.violations,
-        disabledPolicies: verdict.weakened
-            .filter((entry) => entry.level === "disabled")
-            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
-        advisoryPolicies: verdict.weakened
-            .filter((entry) => entry.level === "advisory")
-            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
-        unwaivedDisabledPolicies: verdict.unwaived,
+        ...weakenedReport(verdict.weakened, verdict.unwaived),
         errors: verdict.errors,
         ok: verdict.outcome === "passed",
         seconds: verdict.seconds,

@@ -208,6 +208,19 @@ export function costVerdictLine(verdict: StackVerdict): string {
     );
 }
 
+/** The report's fields on policies the config weakened: the same in the gate's and the real engine's verdicts. */
+export function weakenedReport(weakened: WeakenedPolicy[], unwaived: string[]) {
+    const ofLevel = (level: string) =>
+        weakened
+            .filter((entry) => entry.level === level)
+            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver }));
+    return {
+        disabledPolicies: ofLevel("disabled"),
+        advisoryPolicies: ofLevel("advisory"),
+        unwaivedDisabledPolicies: unwaived,
+    };
+}
+
 export function stackReport(verdict: StackVerdict): StackReport {
     return {
         ...planToJson(verdict.plan),
@@ -219,13 +232,7 @@ export function stackReport(verdict: StackVerdict): StackReport {
             urn,
             message,
         })),
-        disabledPolicies: verdict.weakened
-            .filter((entry) => entry.level === "disabled")
-            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
-        advisoryPolicies: verdict.weakened
-            .filter((entry) => entry.level === "advisory")
-            .map(({ policy, defaultLevel, waiver }) => ({ policy, defaultLevel, waiver })),
-        unwaivedDisabledPolicies: verdict.unwaived,
+        ...weakenedReport(verdict.weakened, verdict.unwaived),
         ok: verdict.ok,
         cost: verdict.cost,
     };
