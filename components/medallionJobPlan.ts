@@ -61,7 +61,11 @@ export interface JobSettings {
     timeoutSeconds?: number;
     /** Retries of a failed task (availableNow only; continuous jobs use taskRetryMode). Defaults to 1. */
     maxRetries?: number;
-    /** What a continuous job does when a task fails: retry it, or leave it stopped. Defaults to "ON_FAILURE". */
+    /**
+     * What a continuous job does when a task fails while another task still runs its first attempt: retry it, or
+     * leave it stopped. A one-task job (streams "single") is unaffected: its run fails and the continuous trigger
+     * starts a new one. Defaults to "ON_FAILURE".
+     */
     taskRetryMode?: "ON_FAILURE" | "NEVER";
     /** Where a new stream starts reading Event Hubs. Defaults to "start". */
     startingPosition?: "start" | "latest";
@@ -314,8 +318,10 @@ export function jobTasks(
                   emailNotifications: notify.length > 0 ? { onStreamingBacklogExceededs: notify } : undefined,
               }
             : {}),
-        // Continuous jobs allow neither task dependencies nor retry policies: the streams run side by side, and
-        // continuous.taskRetryMode retries a failed one.
+        // Continuous jobs allow neither task dependencies nor retry policies: the streams run side by side.
+        // continuous.taskRetryMode ON_FAILURE retries a failed task only "if at least one other task in the job is
+        // still running its first attempt" (the provider's schema), so it acts in the layered job only; a one-task
+        // job's run fails with its task and the continuous trigger starts a new run, with or without it.
         ...(settings.mode === "availableNow"
             ? {
                   maxRetries: settings.maxRetries,
