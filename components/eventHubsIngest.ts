@@ -103,7 +103,12 @@ export class EventHubsIngest extends pulumi.ComponentResource {
                 maximumThroughputUnits: autoInflate ? args.maximumThroughputUnits : undefined,
                 tags: args.tags,
             },
-            { parent: this },
+            {
+                parent: this,
+                // Auto-inflate raises sku.capacity under load and never lowers it; without this, the next `up` would
+                // see the raised capacity as drift and shrink the namespace back to throughputUnits while it is busy.
+                ignoreChanges: autoInflate ? ["sku.capacity"] : undefined,
+            },
         );
 
         const hub = new eventhub.EventHub(

@@ -81,18 +81,31 @@ describe("cost estimate", () => {
         );
     });
 
-    it("bills auto-inflated units when the event rate needs them, up to the ceiling", () => {
+    it("bills an auto-inflating namespace at its ceiling, whatever the event rate needs", () => {
         const inflating = plans.namespace(
             { name: "Standard", tier: "Standard", capacity: 1 },
             { isAutoInflateEnabled: true, maximumThroughputUnits: 4 },
         );
-        // 3,000 events/s of 1,000 B = 3 MB/s and 3,000 events/s: 3 units.
-        const three = line(estimate([inflating], { eventsPerSecond: 3000, eventBytes: 1000 }), /throughput units/);
-        assertDollars(three.monthlyUsd, 3 * 730 * price("eventhubs.standard.throughputUnitHour"));
-        assert.match(three.basis, /auto-inflated from 1/);
-        // 9,000 events/s would need 9 units; the ceiling is 4.
-        const capped = line(estimate([inflating], { eventsPerSecond: 9000, eventBytes: 1000 }), /throughput units/);
-        assertDollars(capped.monthlyUsd, 4 * 730 * price("eventhubs.standard.throughputUnitHour"));
+        // 5 events/s need 1 unit; auto-inflate may still take the namespace to 4 and never gives units back.
+        const quiet = line(estimate([inflating], { eventsPerSecond: 5, eventBytes: 300 }), /throughput units/);
+        assertDollars(quiet.monthlyUsd, 4 * 730 * price("eventhubs.standard.throughputUnitHour"));
+        assert.match(quiet.basis, /auto-inflate ceiling, from 1/);
+        // 9,000 events/s of 1,000 B would need 9 units: still 4, and a note that the producers would be throttled.
+        const busy = estimate([inflating], { eventsPerSecond: 9000, eventBytes: 1000 });
+        assertDollars(
+            line(busy, /throughput units/).monthlyUsd,
+            4 * 730 * price("eventhubs.standard.throughputUnitHour"),
+        );
+        assert.ok(busy.notes.some((note) => /needs 9 throughput units but auto-inflate stops at 4/.test(note)));
+    });
+
+    it("bills a namespace without auto-inflate at its capacity", () => {
+        const fixed = plans.namespace(
+            { name: "Standard", tier: "Standard", capacity: 2 },
+            { isAutoInflateEnabled: false, maximumThroughputUnits: 4 },
+        );
+        const units = line(estimate([fixed], { eventsPerSecond: 5 }), /throughput units/);
+        assertDollars(units.monthlyUsd, 2 * 730 * price("eventhubs.standard.throughputUnitHour"));
     });
 
     it("notes throttling when the rate needs more units than a namespace without auto-inflate has", () => {
@@ -172,6 +185,26 @@ describe("cost estimate", () => {
         assert.equal(dbuLine.category, "Jobs compute");
         assert.equal(dbuLine.price, "prices.databricks.premium.jobsDbu");
         assertDollars(line(result, /VM hours/).monthlyUsd, nodeHours * vm("Standard_D4ds_v5"));
+    });
+
+    it("prices an autoscaling job cluster at its maximum size", () => {
+        const spec = {
+            sparkVersion: "15.4.x-scala2.12",
+            nodeTypeId: "Standard_DS3_v2",
+            autoscale: { minWorkers: 1, maxWorkers: 3 },
+        };
+        const job = plans.jobOnJobClusters({ continuous: { pauseStatus: "UNPAUSED" } }, spec, true);
+        const vmLine = line(estimate([job]), /VM hours/);
+        // Driver + 3 workers, always on.
+        assertDollars(vmLine.monthlyUsd, 4 * 24 * days * vm("Standard_DS3_v2"));
+        assert.match(vmLine.basis, /autoscale 1-3 priced at its maximum/);
+    });
+
+    it("prices an autoscaling all-purpose cluster at its maximum size", () => {
+        const cluster = plans.cluster({ numWorkers: undefined, autoscale: { minWorkers: 2, maxWorkers: 5 } });
+        const job = plans.jobOnCluster(cluster, { continuous: { pauseStatus: "UNPAUSED" } });
+        const vmLine = line(estimate([cluster, job]), /VM hours/);
+        assertDollars(vmLine.monthlyUsd, 6 * 24 * days * vm("Standard_DS3_v2"));
     });
 
     it("prices a scheduled job's shared job cluster for the runs only, with no idle tail", () => {

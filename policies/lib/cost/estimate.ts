@@ -205,16 +205,25 @@ function priceNamespace(context: Context, namespace: CostResource, share: number
         unpriced(context, namespace, `Event Hubs ${tier} namespace`, `the price table has no ${tier} tier`, true);
         return;
     }
-    // 1 TU = 1 MB/s or 1000 events/s of ingress; auto-inflate adds units up to its ceiling when the load needs them.
+    // 1 TU = 1 MB/s or 1000 events/s of ingress. Auto-inflate adds units under load and never gives them back (the
+    // namespace keeps the inflated capacity until someone lowers it), so a budget guard prices its ceiling.
     const needed = Math.max(1, Math.ceil(Math.max((rate * eventBytes) / 1_000_000, rate / 1000)));
     const autoInflate = read(namespace.props, "isAutoInflateEnabled") === true;
     const ceiling = numberOr(read(namespace.props, "maximumThroughputUnits"), units);
     let billed = units;
     let basis = `${units} TU × ${context.hoursPerMonth} h`;
     const load = [assumption(context, "eventsPerSecond"), assumption(context, "eventBytes")];
-    if (needed > units && autoInflate) {
-        billed = Math.min(needed, Math.max(units, ceiling));
-        basis = `${billed} TU (auto-inflated from ${units}: ${rateText} × ${eventBytes} B needs ${needed}) × ${context.hoursPerMonth} h`;
+    if (autoInflate && ceiling > units) {
+        billed = ceiling;
+        basis =
+            `${billed} TU (auto-inflate ceiling, from ${units}; ${rateText} × ${eventBytes} B needs ${needed}) × ` +
+            `${context.hoursPerMonth} h`;
+        if (needed > ceiling) {
+            context.notes.add(
+                `${namespace.name}: ${rateText} × ${eventBytes} B needs ${needed} throughput units but auto-inflate ` +
+                    `stops at ${ceiling}: Event Hubs would throttle the producers.`,
+            );
+        }
     } else if (needed > units) {
         context.notes.add(
             `${namespace.name}: ${rateText} × ${eventBytes} B needs ${needed} throughput units but the namespace has ` +
@@ -227,7 +236,7 @@ function priceNamespace(context: Context, namespace: CostResource, share: number
         quantity: billed * context.hoursPerMonth,
         priceKey: `eventhubs.${key}.throughputUnitHour`,
         basis,
-        assumptions: billed === units ? [] : load,
+        assumptions: [],
     });
     const billedPerEvent = Math.ceil(eventBytes / ingressUnitBytes);
     const millions = (rate * billedPerEvent * 86_400 * context.daysPerMonth) / 1_000_000;
@@ -250,7 +259,11 @@ interface NodeCount {
     count: number;
 }
 
-/** Driver and workers of a cluster spec; autoscaling is priced at its minimum, the size a small stream keeps. */
+/**
+ * Driver and workers of a cluster spec. Autoscaling is priced at its maximum: a budget guard prices the most the
+ * cluster may cost, and a Structured Streaming cluster that scaled up rarely scales back down (Databricks' compute
+ * configuration docs: "Compute auto-scaling has limitations scaling down cluster size for Structured Streaming").
+ */
 function nodesOf(spec: unknown): { nodes: NodeCount[]; shape: string } | typeof Unknown {
     const autoscale = read(spec, "autoscale");
     const numWorkers = read(spec, "numWorkers");
@@ -263,7 +276,7 @@ function nodesOf(spec: unknown): { nodes: NodeCount[]; shape: string } | typeof 
         return Unknown;
     }
     const scaled = isRecord(autoscale);
-    const workers = scaled ? numberOr(minWorkers, 0) : numberOr(numWorkers, 0);
+    const workers = scaled ? numberOr(maxWorkers, numberOr(minWorkers, 0)) : numberOr(numWorkers, 0);
     const workerType = read(spec, "nodeTypeId");
     const driverValue = read(spec, "driverNodeTypeId");
     const driverType = driverValue === undefined ? workerType : driverValue;
@@ -275,7 +288,7 @@ function nodesOf(spec: unknown): { nodes: NodeCount[]; shape: string } | typeof 
         workers === 0
             ? "1 node (single node)"
             : scaled
-              ? `${1 + workers} nodes (driver + ${workers} workers, autoscale ${workers}-${numberOr(maxWorkers, workers)} priced at its minimum)`
+              ? `${1 + workers} nodes (driver + ${workers} workers, autoscale ${numberOr(minWorkers, 0)}-${workers} priced at its maximum)`
               : `${1 + workers} nodes (driver + ${workers} workers)`;
     return { nodes, shape };
 }
@@ -729,7 +742,8 @@ export function estimateMonthlyCost(
 
     context.notes.add(
         "Not estimated: VM disks and cluster start-up minutes, storage transactions, network egress, the workspace's " +
-            "managed resources, Event Hubs egress and capture; autoscaling clusters are priced at their minimum size.",
+            "managed resources, Event Hubs egress and capture. Autoscaling clusters and auto-inflating namespaces are " +
+            "priced at their maximum size.",
     );
     return {
         currency: table.currency,

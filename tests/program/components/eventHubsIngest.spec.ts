@@ -70,6 +70,31 @@ describe("EventHubsIngest", function () {
         assert.equal(group.inputs.consumerGroupName, "databricks");
     });
 
+    it("ignores the namespace's capacity only when auto-inflate may raise it", async function () {
+        // A transformation on the component sees each child's options as the program sets them.
+        const ignoredBy = (autoInflate: boolean) => {
+            const ignored: Record<string, string[] | undefined> = {};
+            new components.EventHubsIngest(
+                `ai-${autoInflate}`,
+                { location: "westeurope", sku: "Standard", throughputUnits: 2, autoInflate, maximumThroughputUnits: 4 },
+                {
+                    transformations: [
+                        (args) => {
+                            ignored[args.type] = args.opts.ignoreChanges;
+                            return undefined;
+                        },
+                    ],
+                },
+            );
+            return ignored;
+        };
+        const inflating = ignoredBy(true);
+        assert.deepEqual(inflating["azure-native:eventhub:Namespace"], ["sku.capacity"]);
+        assert.equal(inflating["azure-native:eventhub:EventHub"], undefined);
+        assert.equal(ignoredBy(false)["azure-native:eventhub:Namespace"], undefined);
+        await settle();
+    });
+
     it("refuses a consumer group on Basic and partitions outside 1-32", function () {
         assert.throws(
             () => new components.EventHubsIngest("a", { location: "x", sku: "Basic", consumerGroup: "cg" }),
