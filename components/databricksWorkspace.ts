@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azureDatabricks from "@pulumi/azure-native/databricks";
+import { requireMetastore } from "./metastorePreflight";
+import { workspaceLookupOptions } from "./workspaceLookup";
 
 export interface DatabricksWorkspaceArgs {
     /** URL of an existing workspace (`https://adb-<id>.<n>.azuredatabricks.net`). Defaults to creating a workspace. */
@@ -33,9 +35,13 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
      * unknown until it exists, which keeps the look-up's answer unknown until then), nothing for an existing one.
      */
     public readonly lookupDependsOn: pulumi.CustomResource[];
+    /** Id of the workspace's Unity Catalog metastore; the deployment fails, saying what to do, when it has none. */
+    public readonly metastoreId: pulumi.Output<string>;
 
     constructor(name: string, args: DatabricksWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:databricks:DatabricksWorkspace", name, {}, opts);
+
+        let providerArgs: { host: pulumi.Input<string>; azureWorkspaceResourceId?: pulumi.Input<string> };
 
         if (args.workspaceUrl !== undefined) {
             const url = args.workspaceUrl.replace(/\/+$/, "");
@@ -49,7 +55,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
             }
             this.workspaceUrl = pulumi.output(url);
             this.workspaceId = pulumi.output(id);
-            this.provider = new databricks.Provider(`${name}-provider`, { host: url }, { parent: this });
+            providerArgs = { host: url };
             this.lookupDependsOn = [];
         } else {
             if (args.location === undefined || args.resourceGroupName === undefined) {
@@ -77,14 +83,37 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
             );
             this.workspaceUrl = pulumi.interpolate`https://${workspace.workspaceUrl}`;
             this.workspaceId = workspace.workspaceId;
-            this.provider = new databricks.Provider(
-                `${name}-provider`,
-                { host: this.workspaceUrl, azureWorkspaceResourceId: workspace.id },
-                { parent: this },
-            );
+            providerArgs = { host: this.workspaceUrl, azureWorkspaceResourceId: workspace.id };
             this.lookupDependsOn = [workspace];
         }
+
+        // Preflight: every Unity Catalog resource and workspace permission fails without a metastore, with a provider
+        // error that does not say why. The metastore is read through a provider of its own (the stack's provider
+        // cannot be used to decide whether the stack's provider may be used), and the stack's provider waits for the
+        // answer: nothing on the workspace is created until the workspace is known to have a metastore.
+        const checkProvider = new databricks.Provider(`${name}-metastore-check`, providerArgs, { parent: this });
+        this.metastoreId = requireMetastore(
+            databricks.getCurrentMetastoreOutput(
+                {},
+                { provider: checkProvider, ...workspaceLookupOptions(this, this.lookupDependsOn) },
+            ),
+            this.workspaceUrl,
+            this,
+        );
+        this.provider = new databricks.Provider(
+            `${name}-provider`,
+            {
+                ...providerArgs,
+                host: pulumi.all([providerArgs.host, this.metastoreId]).apply(([host]) => host),
+            },
+            { parent: this },
+        );
         this.host = this.workspaceUrl.apply((url) => url.replace(/^https:\/\//, ""));
-        this.registerOutputs({ workspaceUrl: this.workspaceUrl, host: this.host, workspaceId: this.workspaceId });
+        this.registerOutputs({
+            workspaceUrl: this.workspaceUrl,
+            host: this.host,
+            workspaceId: this.workspaceId,
+            metastoreId: this.metastoreId,
+        });
     }
 }

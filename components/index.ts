@@ -3,6 +3,7 @@ export * from "./eventHubsIngest";
 export * from "./databricksWorkspace";
 export * from "./runAs";
 export * from "./workspaceLookup";
+export * from "./metastorePreflight";
 export * from "./workspaceAccess";
 export * from "./catalogStorage";
 export * from "./medallionCatalog";

@@ -322,6 +322,11 @@ export interface MockWorkspaceOptions {
      * prerequisite is met, since it cannot see a real account).
      */
     visibleGroups?: string[];
+    /**
+     * Whether the workspace has a Unity Catalog metastore. Defaults to "assigned" (the documented prerequisite);
+     * "none" models a workspace of an account without automatic enablement that no one has assigned one to.
+     */
+    metastore?: "assigned" | "none";
 }
 
 /** Returns what a data source or invoke answers; an invoke the program starts to use must be added here. */
@@ -399,6 +404,25 @@ export function mockCall(
                 groups: [],
                 instanceProfiles: [],
                 recursive: true,
+            };
+        }
+        case "databricks:index/getCurrentMetastore:getCurrentMetastore": {
+            // The provider reads GET /api/2.1/unity-catalog/metastore_summary; when the API answers "No metastore
+            // assigned for the current workspace" it returns the id "no_metastore" and no metastoreInfo
+            // (terraform-provider-databricks catalog/data_current_metastore.go). Otherwise the id is the metastore's.
+            if (options.metastore === "none") {
+                return { id: "no_metastore" };
+            }
+            const metastoreId = guid(`metastore/${stack}`);
+            return {
+                id: metastoreId,
+                metastoreInfo: {
+                    metastoreId,
+                    name: `metastore-${suffix(stack, 6)}`,
+                    cloud: "azure",
+                    owner: "System user",
+                    privilegeModelVersion: "1.0",
+                },
             };
         }
         case "databricks:index/getExternalLocation:getExternalLocation":

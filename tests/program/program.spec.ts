@@ -148,10 +148,11 @@ describe("the program, for every stack", function () {
                 "databricks:index/sqlEndpoint:SqlEndpoint",
                 "databricks:index/workspaceBinding:WorkspaceBinding",
                 "databricks:index/directory:Directory",
-                "pulumi:providers:databricks",
             ]) {
                 assert.equal(counts[type], 1, `${stack}: ${type}`);
             }
+            // The stack's provider, and the one the metastore preflight reads through before the stack's may be used.
+            assert.equal(counts["pulumi:providers:databricks"], 2, `${stack}: stack and metastore-check providers`);
             assert.equal(counts["azure-native:eventhub:EventHubAuthorizationRule"], 2, stack);
             assert.equal(counts["databricks:index/schema:Schema"], 3, stack);
             assert.equal(counts["databricks:index/grants:Grants"], 5, `${stack}: catalog, three schemas, volume`);
