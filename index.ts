@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { parseStackConfig, rawConfigFromPulumi } from "./src/config";
 import {
+    BronzeLagAlert,
     CatalogStorage,
     DatabricksWorkspace,
     EventHubsIngest,
@@ -133,6 +134,19 @@ const job = new MedallionJob(
     },
     onWorkspace,
 );
+
+// A job that runs unattended gets an alert when events reach the hub and nothing reads them; a paused one reads
+// nothing by design.
+if (!config.job.paused) {
+    new BronzeLagAlert(prefix, {
+        namespaceId: ingest.namespaceId,
+        resourceGroupName: ingest.resourceGroupName,
+        mode: config.job.mode,
+        schedule: config.job.mode === "availableNow" ? config.job.schedule : undefined,
+        notify: config.job.notify,
+        tags: config.tags,
+    });
+}
 
 const powerBiConnection = new PowerBiConnection(
     prefix,

@@ -41,6 +41,8 @@ export class EventHubsIngest extends pulumi.ComponentResource {
     public readonly resourceGroupName: pulumi.Output<string>;
     /** Name of the Event Hubs namespace (Azure adds a random suffix to keep it globally unique). */
     public readonly namespaceName: pulumi.Output<string>;
+    /** ARM id of the namespace, what Azure Monitor alerts on its metrics are scoped to. */
+    public readonly namespaceId: pulumi.Output<string>;
     /** Host name clients connect to: `<namespace>.servicebus.windows.net`. */
     public readonly fullyQualifiedNamespace: pulumi.Output<string>;
     /** Name of the hub. */
@@ -176,6 +178,7 @@ export class EventHubsIngest extends pulumi.ComponentResource {
 
         this.resourceGroupName = resourceGroupName;
         this.namespaceName = namespace.name;
+        this.namespaceId = namespace.id;
         this.fullyQualifiedNamespace = pulumi.interpolate`${namespace.name}.servicebus.windows.net`;
         this.hubName = hub.name;
         this.consumerGroupName = consumerGroup;
@@ -184,6 +187,7 @@ export class EventHubsIngest extends pulumi.ComponentResource {
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,
             namespaceName: this.namespaceName,
+            namespaceId: this.namespaceId,
             fullyQualifiedNamespace: this.fullyQualifiedNamespace,
             hubName: this.hubName,
             consumerGroupName: this.consumerGroupName,

@@ -1,5 +1,6 @@
 // The lakestream components, one per file, re-exported for the program and the tests.
 export * from "./eventHubsIngest";
+export * from "./bronzeLagAlert";
 export * from "./databricksWorkspace";
 export * from "./runAs";
 export * from "./workspaceLookup";

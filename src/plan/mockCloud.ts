@@ -120,6 +120,29 @@ function refuse(type: string, inputs: State): void {
                 fail(`AccountNameInvalid: ${String(inputs.accountName)} is not a valid storage account name`);
             }
             break;
+        case "azure-native:monitor:ActionGroup":
+            // Action groups are global and their short name is at most 12 characters (Action Groups REST API).
+            if (inputs.location !== "global") {
+                fail(`LocationNotAvailableForResourceType: action groups are global, not ${String(inputs.location)}`);
+            }
+            if (String(inputs.groupShortName ?? "").length > 12 || String(inputs.groupShortName ?? "") === "") {
+                fail(`BadRequest: groupShortName "${String(inputs.groupShortName)}" must be 1 to 12 characters`);
+            }
+            break;
+        case "azure-native:monitor:MetricAlert": {
+            // The metric alerts API accepts these windows and frequencies only, a frequency no longer than the
+            // window (Microsoft.Insights/metricAlerts, windowSize and evaluationFrequency).
+            const windows = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D"];
+            const window = windows.indexOf(String(inputs.windowSize));
+            const frequency = windows.slice(0, 5).indexOf(String(inputs.evaluationFrequency));
+            if (window < 0 || frequency < 0 || frequency > window) {
+                fail(
+                    `BadRequest: windowSize ${String(inputs.windowSize)} with evaluationFrequency ` +
+                        `${String(inputs.evaluationFrequency)} is not supported`,
+                );
+            }
+            break;
+        }
         case "azure-native:authorization:RoleAssignment":
             // The name of a role assignment must be a GUID (InvalidRoleAssignmentId).
             if (inputs.roleAssignmentName !== undefined && !guidPattern.test(String(inputs.roleAssignmentName))) {
@@ -195,6 +218,17 @@ function existingResource(stack: string, args: pulumi.runtime.MockResourceArgs):
             return {
                 id: azureId("Microsoft.EventHub", "namespaces/ns/eventhubs/hub/consumergroups", name),
                 state: { ...inputs, name },
+            };
+        }
+        case "azure-native:monitor:ActionGroup": {
+            const name = autoName(inputs.actionGroupName);
+            return { id: azureId("Microsoft.Insights", "actionGroups", name), state: { ...inputs, name } };
+        }
+        case "azure-native:monitor:MetricAlert": {
+            const name = autoName(inputs.ruleName);
+            return {
+                id: azureId("Microsoft.Insights", "metricAlerts", name),
+                state: { ...inputs, name, isMigrated: false },
             };
         }
         case "azure-native:databricks:Workspace": {
