@@ -31,6 +31,7 @@ import { noConsumerGroupOnBasic } from "./eventhubs/noConsumerGroupOnBasic";
 import { noNamespaceAuthorizationRule } from "./eventhubs/noNamespaceAuthorizationRule";
 import { noKeyMaterialInPlainText } from "./security/noKeyMaterialInPlainText";
 import { secretValueIsSecret } from "./security/secretValueIsSecret";
+import { bronzeLagAlert } from "./stack/bronzeLagAlert";
 import { destroyable } from "./stack/destroyable";
 import { jobClustersAutoTerminate } from "./stack/jobClustersAutoTerminate";
 import { monthlyBudget } from "./stack/monthlyBudget";
@@ -75,6 +76,7 @@ export const definitions = [
     noKeyMaterialInPlainText,
     throughputUnitBudget,
     jobClustersAutoTerminate,
+    bronzeLagAlert,
     destroyable,
     monthlyBudget,
 ];

@@ -24,6 +24,8 @@ export const ResourceTypes = {
     /** The program's component that owns the Power BI connection and the warehouse it targets. */
     powerBiConnection: "lakestream:reporting:PowerBiConnection",
     storageAccount: "azure-native:storage:StorageAccount",
+    metricAlert: "azure-native:monitor:MetricAlert",
+    actionGroup: "azure-native:monitor:ActionGroup",
 } as const;
 
 /**
@@ -38,4 +40,6 @@ export const taggableAzureTypes: readonly string[] = [
     "azure-native:databricks:AccessConnector",
     "azure-native:storage:StorageAccount",
     "azure-native:keyvault:Vault",
+    "azure-native:monitor:MetricAlert",
+    "azure-native:monitor:ActionGroup",
 ];

@@ -93,6 +93,7 @@ describe("policy gate", () => {
             "databricks-sql-warehouse-auto-stop",
             "eventhubs-namespace-allowed-tier",
             "eventhubs-namespace-max-throughput-units",
+            "stack-bronze-lag-alert",
             "stack-monthly-budget",
             "stack-throughput-unit-budget",
         ]);

@@ -447,6 +447,59 @@ export function compliantStack(stack = "dev"): AnalyzedResource[] {
     ];
 }
 
+/** The action group the bronze lag alert mails through. */
+export function actionGroup(change?: Change): AnalyzedResource {
+    return resource(
+        "azure-native:monitor:ActionGroup",
+        "oncall",
+        {
+            resourceGroupName: "rg-lakestream-dev",
+            location: "global",
+            groupShortName: "lakestream",
+            enabled: true,
+            emailReceivers: [{ name: "notify-1", emailAddress: "data-platform@example.com" }],
+            tags,
+        },
+        change,
+    );
+}
+
+/** The bronze lag alert on `on` (a namespace), mailed through `through` (an action group), as the program makes it. */
+export function lagAlert(on: AnalyzedResource, through: AnalyzedResource, change?: Change): AnalyzedResource {
+    const criterion = (name: string, metricName: string, operator: string, threshold: number) => ({
+        criterionType: "StaticThresholdCriterion",
+        name,
+        metricNamespace: "Microsoft.EventHub/namespaces",
+        metricName,
+        operator,
+        threshold,
+        timeAggregation: "Total",
+    });
+    return resource(
+        "azure-native:monitor:MetricAlert",
+        "bronze-lag",
+        {
+            resourceGroupName: "rg-lakestream-dev",
+            location: "global",
+            severity: 2,
+            enabled: true,
+            scopes: [wireUnknown],
+            windowSize: "PT30M",
+            evaluationFrequency: "PT5M",
+            criteria: {
+                odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                allOf: [
+                    criterion("received", "IncomingMessages", "GreaterThan", 0),
+                    criterion("none-delivered", "OutgoingMessages", "LessThan", 1),
+                ],
+            },
+            actions: [{ actionGroupId: wireUnknown }],
+            tags,
+        },
+        { dependencies: [on.urn, through.urn], ...change },
+    );
+}
+
 /** Replaces, in a stack, the resource with the same URN. */
 export function replaced(resources: AnalyzedResource[], ...replacements: AnalyzedResource[]): AnalyzedResource[] {
     return resources.map((existing) => replacements.find((r) => r.urn === existing.urn) ?? existing);
