@@ -207,6 +207,18 @@ describe("cost estimate", () => {
         assertDollars(vmLine.monthlyUsd, 6 * 24 * days * vm("Standard_DS3_v2"));
     });
 
+    it("prices a metric alert rule per monitored time series: conditions × resources in scope", () => {
+        const two = line(estimate([plans.metricAlert(2)]), /metric alert rule/);
+        assertDollars(two.monthlyUsd, 2 * price("monitor.metricAlertTimeSeriesMonth"));
+        assert.equal(two.category, "Monitoring");
+        const wider = plans.metricAlert(2, { scopes: ["/ns/a", "/ns/b", "/ns/c"] });
+        assertDollars(
+            line(estimate([wider]), /metric alert rule/).monthlyUsd,
+            6 * price("monitor.metricAlertTimeSeriesMonth"),
+        );
+        assert.equal(estimate([plans.metricAlert(2, { enabled: false })]).lines.length, 0);
+    });
+
     it("prices a scheduled job's shared job cluster for the runs only, with no idle tail", () => {
         const spec = { sparkVersion: "15.4.x-scala2.12", nodeTypeId: "Standard_D4ds_v5", numWorkers: 0 };
         // 0 0 * * * ?: hourly, 24 runs × 5 min = 2 h a day.

@@ -60,3 +60,12 @@ export const warehouse = (props: Record<string, unknown>) =>
         maxNumClusters: 1,
         ...props,
     });
+
+/** A metric alert rule with `conditions` conditions on one resource, as the bronze lag alert is. */
+export const metricAlert = (conditions: number, props: Record<string, unknown> = {}) =>
+    resource("azure-native:monitor:MetricAlert", "alert", {
+        scopes: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/ns"],
+        enabled: true,
+        criteria: { allOf: Array.from({ length: conditions }, (_, index) => ({ name: `c${index}` })) },
+        ...props,
+    });

@@ -18,13 +18,15 @@ export interface CostResource {
     dependencies: string[];
 }
 
-export type CostCategory = "Event Hubs" | "All-purpose compute" | "Jobs compute" | "SQL warehouse" | "Storage";
+export type CostCategory =
+    "Event Hubs" | "All-purpose compute" | "Jobs compute" | "SQL warehouse" | "Storage" | "Monitoring";
 export const costCategories: CostCategory[] = [
     "Event Hubs",
     "All-purpose compute",
     "Jobs compute",
     "SQL warehouse",
     "Storage",
+    "Monitoring",
 ];
 
 /**
@@ -46,6 +48,7 @@ export const pricedProperties: Readonly<Record<string, readonly string[]>> = {
     [ResourceTypes.sqlEndpoint]: ["enableServerlessCompute", "clusterSize", "autoStopMins", "minNumClusters"],
     [ResourceTypes.storageAccount]: ["isHnsEnabled"],
     [ResourceTypes.catalog]: [],
+    [ResourceTypes.metricAlert]: ["scopes", "criteria", "enabled"],
 };
 
 /** One priced line: a quantity per month times a price from the table, with how the quantity was found. */
@@ -680,6 +683,40 @@ function priceStorage(context: Context, holder: CostResource, what: string): voi
     });
 }
 
+// ---------------------------------------------------------------- Azure Monitor
+
+/**
+ * A metric alert rule bills each time series it monitors: one per condition and resource in scope when no dimension
+ * splits them (Azure Monitor pricing; "Monitor multiple time series in a single metric alert rule").
+ */
+function priceMetricAlert(context: Context, alert: CostResource): void {
+    if (read(alert.props, "enabled") === false) {
+        return;
+    }
+    const scopes = read(alert.props, "scopes");
+    const conditions = read(read(alert.props, "criteria"), "allOf");
+    if (scopes === Unknown || conditions === Unknown) {
+        unpriced(
+            context,
+            alert,
+            "metric alert rule",
+            "its scopes or conditions are unknown until the update runs",
+            false,
+        );
+        return;
+    }
+    const resources = Array.isArray(scopes) ? Math.max(1, scopes.length) : 1;
+    const count = Array.isArray(conditions) ? conditions.length : 1;
+    addLine(context, alert, {
+        category: "Monitoring",
+        item: "metric alert rule, monitored time series",
+        quantity: resources * count,
+        priceKey: "monitor.metricAlertTimeSeriesMonth",
+        basis: `${count} condition(s) × ${resources} resource(s), no dimensions`,
+        assumptions: [],
+    });
+}
+
 // ---------------------------------------------------------------- the estimate
 
 /**
@@ -730,6 +767,10 @@ export function estimateMonthlyCost(
 
     for (const warehouse of ofType(ResourceTypes.sqlEndpoint)) {
         priceWarehouse(context, warehouse);
+    }
+
+    for (const alert of ofType(ResourceTypes.metricAlert)) {
+        priceMetricAlert(context, alert);
     }
 
     const lake = ofType(ResourceTypes.storageAccount).find((account) => read(account.props, "isHnsEnabled") === true);
