@@ -61,6 +61,12 @@ export interface StatementResponse {
     result?: { data_array?: (string | null)[][] };
 }
 
+/** Unity Catalog `ValidateStorageCredentialResponse`: one result per operation tried on the storage. */
+export interface StorageValidation {
+    is_dir?: boolean;
+    results?: { operation?: string; result?: "PASS" | "FAIL" | "SKIP" | string; message?: string }[];
+}
+
 /** A call that reached the workspace and was refused, or did not reach it. The message names the call. */
 export class DatabricksApiError extends Error {
     constructor(
@@ -164,6 +170,17 @@ export class DatabricksClient {
                 format: "JSON_ARRAY",
                 disposition: "INLINE",
             },
+        });
+    }
+
+    /**
+     * POST /api/2.1/unity-catalog/validate-storage-credentials: Unity Catalog tries to read, list, write and delete
+     * under the external location with the credential, and says per operation whether it could. Changes nothing in
+     * the metastore; the caller must own the credential, be a metastore admin or hold CREATE EXTERNAL LOCATION.
+     */
+    validateStorageCredential(credentialName: string, externalLocationName: string): Promise<StorageValidation> {
+        return this.request<StorageValidation>("POST", "/api/2.1/unity-catalog/validate-storage-credentials", {
+            body: { storage_credential_name: credentialName, external_location_name: externalLocationName },
         });
     }
 

@@ -76,6 +76,15 @@ export interface LagStatus {
     note: string | null;
 }
 
+/** Whether Unity Catalog can use the stack's external location, as it answers when asked to validate it. */
+export interface StorageAccessStatus {
+    externalLocation: string;
+    /** One entry per operation Unity Catalog tried (READ, LIST, WRITE, DELETE, PATH_EXISTS). */
+    results: { operation: string; result: string; message: string | null }[];
+    /** The operations that failed; empty when the location is usable. */
+    failed: string[];
+}
+
 export type Verdict = "healthy" | "stopped" | "unhealthy" | "unknown";
 
 export interface StatusReport {
@@ -90,13 +99,25 @@ export interface StatusReport {
     eventHubs: Part<EventHubsState>;
     gold: Part<GoldStatus>;
     lag: Part<LagStatus>;
+    /**
+     * Unity Catalog's own check of the external location the stack created (created without validation, since the
+     * role it needs takes minutes to reach Unity Catalog after the first `up`); null when the stack created none.
+     */
+    storage: Part<StorageAccessStatus> | null;
     /** Parts still waiting for an answer when the deadline passed (the tool then exits 3). */
     timedOut: string[];
 }
 
 export type StatusDatabricks = Pick<
     DatabricksClient,
-    "getJob" | "listActiveRuns" | "getRun" | "getCluster" | "executeStatement" | "getStatement" | "cancelStatement"
+    | "getJob"
+    | "listActiveRuns"
+    | "getRun"
+    | "getCluster"
+    | "executeStatement"
+    | "getStatement"
+    | "cancelStatement"
+    | "validateStorageCredential"
 >;
 
 export interface StatusInputs {
@@ -235,6 +256,23 @@ async function readCluster(inputs: StatusInputs): Promise<ClusterStatus> {
     };
 }
 
+async function readStorageAccess(inputs: StatusInputs): Promise<StorageAccessStatus> {
+    const databricks = client(inputs);
+    const location = requireOutput(inputs.outputs, "externalLocationName", inputs.stack);
+    // The stack gives its storage credential the external location's name (components/catalogStorage.ts).
+    const answer = await databricks.validateStorageCredential(location, location);
+    const results = (answer.results ?? []).map((entry) => ({
+        operation: entry.operation ?? "UNKNOWN",
+        result: entry.result ?? "UNKNOWN",
+        message: entry.message || null,
+    }));
+    return {
+        externalLocation: location,
+        results,
+        failed: results.filter((entry) => entry.result === "FAIL").map((entry) => entry.operation),
+    };
+}
+
 function quoteIdentifier(name: string): string {
     return "`" + name.replace(/`/g, "``") + "`";
 }
@@ -367,7 +405,11 @@ function describeAutoTermination(cluster: ClusterStatus, job: JobStatus | null):
         : `after ${cluster.autoterminationMinutes} min idle`;
 }
 
-/** Parts that failed; gold and lag do not count on a stack without a SQL warehouse, where they cannot exist. */
+/**
+ * Parts that failed; gold and lag do not count on a stack without a SQL warehouse, where they cannot exist. The
+ * storage check does not count either: it needs the credential's owner or CREATE EXTERNAL LOCATION, which an operator
+ * reading the status may lack; it says why it could not run, and only a failed operation changes the verdict.
+ */
 function unreadableParts(report: Omit<StatusReport, "verdict">): string[] {
     const parts = ["job", "cluster", "eventHubs", "gold", "lag"] as const;
     const expected = report.sqlWarehouseId === null ? ["gold", "lag"] : [];
@@ -396,6 +438,14 @@ function judge(report: Omit<StatusReport, "verdict">, maxLagSeconds: number): { 
     if (run && lagSeconds !== null && lagSeconds !== undefined && lagSeconds > maxLagSeconds) {
         problems.push(`gold is ${lagSeconds} s behind Event Hubs (limit ${maxLagSeconds} s)`);
     }
+    const storage = report.storage?.data;
+    if (storage && storage.failed.length > 0) {
+        problems.push(
+            `Unity Catalog cannot ${storage.failed.join(", ")} under external location ${storage.externalLocation} ` +
+                "(a role assignment takes minutes to take effect after the first deploy; if this persists, check " +
+                "the access connector's Storage Blob Data Contributor role on the storage account)",
+        );
+    }
     if (problems.length > 0) {
         return { state: "unhealthy", reasons: problems };
     }
@@ -418,7 +468,9 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
     const signal = inputs.signal;
     // Only a stack with lakestream:interactiveCluster has an all-purpose cluster; the job's own compute is in its runs.
     const hasCluster = Boolean(inputs.outputs.clusterId);
-    const [job, cluster, eventHubs, gold] = await Promise.all([
+    // Only a stack that creates its catalog's storage has an external location of its own to check.
+    const hasLocation = Boolean(inputs.outputs.externalLocationName);
+    const [job, cluster, eventHubs, gold, storage] = await Promise.all([
         part(() => readJob(inputs), signal),
         hasCluster ? part(() => readCluster(inputs), signal) : Promise.resolve(null),
         part(async () => {
@@ -428,12 +480,13 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
             return inputs.eventHubs.read();
         }, signal),
         part(() => readGold(inputs), signal),
+        hasLocation ? part(() => readStorageAccess(inputs), signal) : Promise.resolve(null),
     ]);
     if (cluster?.data) {
         cluster.data.autoTermination = describeAutoTermination(cluster.data, job.data);
     }
     const lag = await part(async () => computeLag(eventHubs, gold));
-    const timedOut = Object.entries({ job, cluster, eventHubs, gold })
+    const timedOut = Object.entries({ job, cluster, eventHubs, gold, storage })
         .filter(([, read]) => read !== null && read.error === deadlineMessage)
         .map(([name]) => name);
     const partial = {
@@ -445,6 +498,7 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
         eventHubs,
         gold,
         lag,
+        storage,
         timedOut,
     };
     return { ...partial, verdict: judge(partial, inputs.maxLagSeconds ?? 900) };
@@ -551,6 +605,16 @@ export function formatStatus(report: StatusReport): string[] {
         );
     } else {
         lines.push(unavailable("lag", lag.error!));
+    }
+    const { storage } = report;
+    if (storage?.data) {
+        const results = storage.data.results.map((entry) => `${entry.operation} ${entry.result}`).join(", ");
+        lines.push(`${label("storage")}external location ${storage.data.externalLocation}: ${results || "no result"}`);
+        for (const entry of storage.data.results.filter((result) => result.result === "FAIL" && result.message)) {
+            lines.push(`  ${entry.operation}: ${entry.message}`);
+        }
+    } else if (storage) {
+        lines.push(unavailable("storage", storage.error!));
     }
     return lines;
 }

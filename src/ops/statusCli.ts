@@ -11,8 +11,8 @@ import { collectStatus, formatStatus, statusExitCode, type StatusDatabricks } fr
 const usage = `usage: npm run status -- --stack NAME [--json] [--max-lag-minutes N] [--outputs-file FILE] [--timeout SECONDS]
 
 Shows the streaming job's active run and tasks, the cluster and its auto-termination, each Event Hubs partition's
-last enqueued event, the newest gold window per location (needs the stack's SQL warehouse) and the lag between
-them. A part that cannot be read says why; the others still show. Exit codes: 0 healthy or stopped, 1 otherwise,
+last enqueued event, the newest gold window per location (needs the stack's SQL warehouse), the lag between
+them, and whether Unity Catalog can read and write the stack's external location (when the stack created one). A part that cannot be read says why; the others still show. Exit codes: 0 healthy or stopped, 1 otherwise,
 2 bad flags or outputs, 3 the --timeout passed (the parts read until then are shown, the others say they timed out).
 
   --stack NAME            the Pulumi stack whose outputs name the job, cluster, hub and warehouse

@@ -229,6 +229,79 @@ describe("status", function () {
         assert.match(formatStatus(report).join("\n"), /^gold {7}unavailable: needs a SQL warehouse/m);
     });
 
+    describe("the external location's storage", function () {
+        const passing = ["READ", "LIST", "WRITE", "DELETE", "PATH_EXISTS"].map((operation) => ({
+            operation,
+            result: "PASS",
+        }));
+
+        it("asks Unity Catalog to validate the stack's external location with its credential, and shows the answer", async () => {
+            outputs.externalLocationName = "lakestream_dev";
+            fake.externalLocations.set("lakestream_dev", passing);
+
+            const report = await collectStatus(inputs());
+
+            const call = fake.requests.find((request) => request.path.includes("validate-storage-credentials"))!;
+            assert.equal(call.method, "POST");
+            assert.deepEqual(call.body, {
+                storage_credential_name: "lakestream_dev",
+                external_location_name: "lakestream_dev",
+            });
+            assert.deepEqual(report.storage?.data?.failed, []);
+            assert.equal(report.verdict.state, "healthy");
+            assert.match(
+                formatStatus(report).join("\n"),
+                /^storage {4}external location lakestream_dev: READ PASS, LIST PASS, WRITE PASS, DELETE PASS, PATH_EXISTS PASS$/m,
+            );
+        });
+
+        it("is unhealthy when Unity Catalog cannot write there, and says why that may be", async () => {
+            outputs.externalLocationName = "lakestream_dev";
+            const denied = "This request is not authorized to perform this operation using this permission.";
+            fake.externalLocations.set(
+                "lakestream_dev",
+                passing.map((entry) =>
+                    entry.operation === "WRITE" || entry.operation === "DELETE"
+                        ? { ...entry, result: "FAIL", message: denied }
+                        : entry,
+                ),
+            );
+
+            const report = await collectStatus(inputs());
+
+            assert.deepEqual(report.storage?.data?.failed, ["WRITE", "DELETE"]);
+            assert.equal(report.verdict.state, "unhealthy");
+            assert.match(
+                report.verdict.reasons.join("; "),
+                /Unity Catalog cannot WRITE, DELETE under external location lakestream_dev \(a role assignment takes minutes/,
+            );
+            assert.equal(statusExitCode(report), 1);
+            assert.match(formatStatus(report).join("\n"), /^ {2}WRITE: This request is not authorized/m);
+        });
+
+        it("checks nothing on a stack that created no external location", async () => {
+            const report = await collectStatus(inputs());
+
+            assert.equal(report.storage, null);
+            assert.ok(fake.requests.every((request) => !request.path.includes("unity-catalog")));
+        });
+
+        it("says why it could not validate, and judges the rest without it", async () => {
+            outputs.externalLocationName = "lakestream_dev";
+            fake.failures.set("POST /api/2.1/unity-catalog/validate-storage-credentials", {
+                status: 403,
+                body: { error_code: "PERMISSION_DENIED", message: "User does not have CREATE EXTERNAL LOCATION." },
+            });
+
+            const report = await collectStatus(inputs());
+
+            assert.match(report.storage?.error ?? "", /HTTP 403 PERMISSION_DENIED/);
+            assert.equal(report.verdict.state, "healthy");
+            assert.equal(statusExitCode(report), 0);
+            assert.match(formatStatus(report).join("\n"), /^storage {4}unavailable: POST /m);
+        });
+    });
+
     it("keeps the other parts when the cluster endpoint fails", async () => {
         fake.failures.set("GET /api/2.1/clusters/get", {
             status: 500,

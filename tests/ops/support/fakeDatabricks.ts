@@ -63,6 +63,11 @@ export class FakeDatabricks {
     readonly runs: FakeRun[] = [];
     readonly clusters = new Map<string, FakeCluster>();
     readonly warehouses = new Set<string>();
+    /**
+     * External locations by name, with what validating them answers per operation (`FAIL` with a message, as Unity
+     * Catalog reports a storage it cannot reach); a location not listed does not exist.
+     */
+    readonly externalLocations = new Map<string, { operation: string; result: string; message?: string }[]>();
     /** What every SQL statement returns. */
     statementResult: FakeStatementResult = { columns: [], rows: [] };
     /** How many GET polls a statement stays RUNNING before it SUCCEEDS; 0 answers the POST with the result. */
@@ -193,6 +198,17 @@ export class FakeDatabricks {
                 // Top-level fields of new_settings replace the old ones whole.
                 Object.assign(job.settings, body.new_settings as Record<string, unknown>);
                 return [200, {}];
+            }
+            case "POST /api/2.1/unity-catalog/validate-storage-credentials": {
+                // Either a credential name or a cloud credential, and a location or a URL (Unity Catalog API).
+                if (typeof body.storage_credential_name !== "string") {
+                    return [400, { error_code: "INVALID_PARAMETER_VALUE", message: "Credential must be specified." }];
+                }
+                const name = String(body.external_location_name);
+                const results = this.externalLocations.get(name);
+                return results
+                    ? [200, { is_dir: true, results }]
+                    : notFound(`External Location '${name}' does not exist.`);
             }
             case "GET /api/2.1/clusters/get": {
                 const cluster = this.clusters.get(query.get("cluster_id") ?? "");

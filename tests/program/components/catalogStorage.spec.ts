@@ -77,6 +77,8 @@ describe("CatalogStorage", function () {
         assert.equal(location.inputs.credentialName, "lakestream_dev");
         assert.equal(location.inputs.url, "abfss://unity-catalog@lsdev0123456789.dfs.core.windows.net/");
         assert.equal(location.inputs.forceDestroy, true);
+        // Saved without Unity Catalog's access check, which the role just granted cannot pass yet.
+        assert.equal(location.inputs.skipValidation, true);
         assert.equal(url, location.inputs.url);
     });
 
