@@ -12,6 +12,41 @@ describe("the offline plan's stand-ins", function () {
         assert.equal(mockCall("dev", { ...args, provider: configured }).userName, "deployer@example.com");
     });
 
+    it("answer the metastore look-up as the provider does: the metastore's id, or no_metastore and no info", function () {
+        const args = { token: "databricks:index/getCurrentMetastore:getCurrentMetastore", inputs: {}, provider: "" };
+        const assigned = mockCall("prod", args);
+        assert.match(String(assigned.id), /^[0-9a-f]{8}-/);
+        assert.equal((assigned.metastoreInfo as { metastoreId: string }).metastoreId, assigned.id);
+        assert.deepEqual(mockCall("prod", args, { metastore: "none" }), { id: "no_metastore" });
+    });
+
+    it("refuse an action group outside global or with a long short name, and a window Azure does not offer", function () {
+        const create = (type: string, inputs: Record<string, unknown>) =>
+            newMockResource("dev", { type, name: "x", inputs, custom: true }, "update");
+        const group = { resourceGroupName: "rg", location: "global", groupShortName: "lakestream", enabled: true };
+        assert.match(create("azure-native:monitor:ActionGroup", group).id, /\/Microsoft\.Insights\/actionGroups\//);
+        assert.throws(
+            () => create("azure-native:monitor:ActionGroup", { ...group, location: "westeurope" }),
+            /action groups are global/,
+        );
+        assert.throws(
+            () => create("azure-native:monitor:ActionGroup", { ...group, groupShortName: "lakestream-prod" }),
+            /must be 1 to 12 characters/,
+        );
+        const rule = { resourceGroupName: "rg", windowSize: "PT30M", evaluationFrequency: "PT5M" };
+        assert.match(create("azure-native:monitor:MetricAlert", rule).id, /\/metricAlerts\//);
+        for (const [windowSize, evaluationFrequency] of [
+            ["PT2H", "PT5M"],
+            ["PT15M", "PT30M"],
+            ["P1D", "PT6H"],
+        ]) {
+            assert.throws(
+                () => create("azure-native:monitor:MetricAlert", { ...rule, windowSize, evaluationFrequency }),
+                /is not supported/,
+            );
+        }
+    });
+
     it("refuse what Azure and Unity Catalog refuse", function () {
         const create = (type: string, inputs: Record<string, unknown>) =>
             newMockResource("dev", { type, name: "x", inputs, custom: true }, "update");
