@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, parseStackConfig, rawConfigFromPulumi, unknownKeyProblems } from "../config";
 import { UsageError } from "../shared/cli";
-import { mockCall, newMockResource, type PlanMode } from "./mockCloud";
+import { mockCall, newMockResource, type MockWorkspaceOptions, type PlanMode } from "./mockCloud";
 
 export type { PlanMode } from "./mockCloud";
 
@@ -64,6 +64,8 @@ export interface PlanOptions {
      * another version of the program (its own index.ts validates its own keys).
      */
     validate?: boolean;
+    /** What the stand-in workspace is like (its deployer, groups, metastore). Defaults to the documented prerequisites. */
+    workspace?: MockWorkspaceOptions;
 }
 
 const defaultProjectDir = path.resolve(__dirname, "..", "..");
@@ -238,7 +240,7 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => newMockResource(stack, args, mode),
-            call: (args) => mockCall(stack, args),
+            call: (args) => mockCall(stack, args, options.workspace),
         },
         project.name,
         stack,
@@ -296,12 +298,22 @@ export async function runPlan(options: PlanOptions): Promise<Plan> {
     // A resource whose inputs fail to resolve (an apply that throws) fails the program under the engine; here it
     // surfaces as a rejection nobody awaits, and would otherwise end the process or go unseen.
     const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
+    // The engine ends the program at its first failure; outputs that wait on the failed resource would never settle.
+    let failFirst: (reason: unknown) => void = () => undefined;
+    const firstFailure = new Promise<never>((_, reject) => (failFirst = reject));
+    firstFailure.catch(() => undefined);
+    const onRejection = (reason: unknown) => {
+        failures.push(reason);
+        failFirst(reason);
+    };
     process.on("unhandledRejection", onRejection);
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const exported = require(programPath) as Record<string, unknown>;
-        outputs = await pulumi.runtime.serializeProperties("outputs", exported, { keepOutputValues: false });
+        outputs = await Promise.race([
+            pulumi.runtime.serializeProperties("outputs", exported, { keepOutputValues: false }),
+            firstFailure,
+        ]);
         // The engine warns about a top-level output whose value is undefined and drops it.
         for (const key of Object.keys(exported)) {
             if (outputs[key] === undefined) {

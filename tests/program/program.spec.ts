@@ -129,6 +129,16 @@ describe("the program, for every stack", function () {
         );
     });
 
+    it("fails a stack whose workspace has no Unity Catalog metastore, saying what to do, once the workspace exists", async function () {
+        await assert.rejects(
+            runPlan({ stack: "prod", mode: "update", workspace: { metastore: "none" } }),
+            /the program failed for stack "prod": .*workspace https:\/\/adb-\d+\.7\.azuredatabricks\.net has no Unity Catalog metastore.*ask a Databricks account admin/,
+        );
+        // A first preview cannot tell yet: the workspace, and so its metastore, does not exist.
+        const first = await runPlan({ stack: "prod", mode: "first-deploy", workspace: { metastore: "none" } });
+        assert.ok(first.resources.some((resource) => resource.type === "databricks:index/catalog:Catalog"));
+    });
+
     it("finds the dev and prod stacks", function () {
         assert.ok(stacks.includes("dev") && stacks.includes("prod"), `stacks: ${stacks.join(", ")}`);
     });
