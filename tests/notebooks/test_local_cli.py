@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -260,6 +261,12 @@ def test_keep_continues_a_kept_lakehouse_and_adds_each_new_file_to_its_source(tm
     again = run("--keep", str(keep), "--json")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout) == result
+
+    # A reset of silver's checkpoint: silver re-reads bronze; silver and gold stay, the quarantine gets every row again.
+    shutil.rmtree(keep / "checkpoints" / "silver" / "weather")
+    reset = run("--keep", str(keep), "--json")
+    assert reset.returncode == 0, reset.stderr
+    assert json.loads(reset.stdout) == {**result, "quarantine": 1 + 4}
 
     copy = write(tmp_path / "copy.json", (tmp_path / "first.json").read_text())
     refused = run("--input", copy, "--keep", str(keep))
