@@ -69,14 +69,16 @@ def open_kept(keep: str) -> KeptLakehouse:
     return KeptLakehouse(path, keep, manifest)
 
 
-def settle(kept: KeptLakehouse, source: str, streams: str | None, gold_mode: str | None) -> dict:
-    """The source, layout and gold mode of this run: the flags given for a new lakehouse (defaults for the others);
-    for a kept one, those it was made with, and a flag that differs is refused (its checkpoints and tables belong
-    to one layout and one gold mode, its checkpoints to one source)."""
+def settle(kept: KeptLakehouse | None, source: str, streams: str | None, gold_mode: str | None) -> dict:
+    """The source, layout and gold mode of this run: the flags given for a new lakehouse or none (defaults for the
+    others); for a kept one, those it was made with, and a flag that differs is refused (its checkpoints and tables
+    belong to one layout and one gold mode, its checkpoints to one source)."""
     given = {"source": source, "streams": streams, "gold_mode": gold_mode}
-    if kept.is_new:
-        kept.settings = {name: value or DEFAULTS.get(name) for name, value in given.items()}
-        return kept.settings
+    if kept is None or kept.is_new:
+        settings = {name: value or DEFAULTS.get(name) for name, value in given.items()}
+        if kept is not None:
+            kept.settings = settings
+        return settings
     for name, value in given.items():
         made = kept.manifest[name]
         if value is not None and value != made:

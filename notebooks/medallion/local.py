@@ -2,10 +2,11 @@
 
 Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|append] [--streams single|layered]
                                  [--keep DIR]
-Exit codes: 0 done, 1 the pipeline failed, 2 bad flags or input (or a --keep run refused), 4 --keep names a folder
-that is not a lakehouse of ours.
        python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
                                  [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
+
+Exit codes: 0 done, 1 the pipeline failed, 2 bad flags or input (or a --keep run refused), 4 --keep names a folder
+that is not a lakehouse of ours (3: Event Hubs did not answer in time).
 """
 
 import argparse
@@ -18,7 +19,6 @@ from pathlib import Path
 from medallion.bronze import STARTING_POSITIONS
 from medallion.gold import OUTPUT_MODES
 from medallion.kept import (
-    DEFAULTS,
     EXIT_NOT_A_LAKEHOUSE,
     KeepRefused,
     NotALakehouse,
@@ -115,10 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Every check runs before anything is created: bad input leaves the file system as it was.
         kept = open_kept(args.keep) if args.keep else None
-        if kept is not None:
-            settings = settle(kept, "file", args.streams, args.gold_mode)
-        else:
-            settings = {"streams": args.streams or DEFAULTS["streams"], "gold_mode": args.gold_mode or "update"}
+        settings = settle(kept, "file", args.streams, args.gold_mode)
         input_path, input_events = _check_input(args.input) if args.input else (None, 0)
         digest = content_hash(input_path) if input_path else None
         if kept is not None and digest is not None:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from medallion.bronze import read_eventhubs
-from medallion.kept import DEFAULTS, EXIT_NOT_A_LAKEHOUSE, KeepRefused, NotALakehouse, open_kept, record, settle
+from medallion.kept import EXIT_NOT_A_LAKEHOUSE, KeepRefused, NotALakehouse, open_kept, record, settle
 from medallion.local_lakehouse import (
     LOCAL_CATALOG,
     SCHEMAS,
@@ -173,10 +173,7 @@ def main_eventhubs(args) -> int:
                 raise UsageError(f"--truststore {args.truststore}: no such file")
             java_options = (f"-Djavax.net.ssl.trustStore={truststore}",)
         kept = open_kept(args.keep) if args.keep else None
-        if kept is not None:
-            settings = settle(kept, "eventhubs", args.streams, args.gold_mode)
-        else:
-            settings = {"streams": args.streams or DEFAULTS["streams"], "gold_mode": args.gold_mode or "update"}
+        settings = settle(kept, "eventhubs", args.streams, args.gold_mode)
         connection_string, source = listen_connection_string(args.stack)
         target = parse_connection_string(connection_string, source)
         if kept is not None and kept.is_new:
