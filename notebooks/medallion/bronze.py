@@ -123,4 +123,4 @@ def start_bronze(
         .outputMode("append")
         .option("checkpointLocation", checkpoint_path(checkpoint_volume, "bronze", "weather"))
     )
-    return with_connector_trigger(writer, trigger, interval).toTable(table)
+    return with_connector_trigger(writer, trigger, interval, bronze.sparkSession).toTable(table)

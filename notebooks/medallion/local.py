@@ -4,6 +4,9 @@ Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|app
                                  [--keep DIR]
        python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
                                  [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
+
+Exit codes: 0 done, 1 the pipeline failed, 2 bad flags or input (or a --keep run refused), 4 --keep names a folder
+that is not a lakehouse of ours (3: Event Hubs did not answer in time).
 """
 
 import argparse
@@ -15,9 +18,29 @@ from pathlib import Path
 
 from medallion.bronze import STARTING_POSITIONS
 from medallion.gold import OUTPUT_MODES
+from medallion.kept import (
+    EXIT_NOT_A_LAKEHOUSE,
+    KeepRefused,
+    NotALakehouse,
+    check_new_content,
+    content_hash,
+    next_source_file,
+    open_kept,
+    record,
+    settle,
+)
 from medallion.lines import InputError, check_lines
 from medallion.local_eventhubs import main_eventhubs
-from medallion.local_lakehouse import STREAMS, print_summary, quarantine_reasons, run_pipeline, summary
+from medallion.local_lakehouse import (
+    LOCAL_CATALOG,
+    SCHEMAS,
+    STREAMS,
+    print_summary,
+    quarantine_reasons,
+    register_kept_tables,
+    run_pipeline,
+    summary,
+)
 from medallion.sample import generate_events, write_lines
 from medallion.session import local_session
 
@@ -47,11 +70,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="npm run pipeline:local --", description="Run bronze -> silver -> gold on local Spark.")
     parser.add_argument("--input", metavar="FILE", help="connector rows, one JSON object per line (default: a sample)")
     parser.add_argument("--json", action="store_true", help="print only the result as JSON")
-    parser.add_argument("--gold-mode", choices=OUTPUT_MODES, default="update", help="gold output mode (default update)")
+    # No defaults here: a kept lakehouse continues with the layout and gold mode it was made with (medallion.kept).
+    parser.add_argument("--gold-mode", choices=OUTPUT_MODES, help="gold output mode (default update)")
+    parser.add_argument("--streams", choices=STREAMS, help="one stream through all tables (default), or one per layer")
     parser.add_argument(
-        "--streams", choices=STREAMS, default="single", help="one stream through all tables, or one per layer"
+        "--keep", metavar="DIR", help="keep the lakehouse (tables, checkpoints) in DIR, or continue the one kept there"
     )
-    parser.add_argument("--keep", metavar="DIR", help="keep the lakehouse (tables, checkpoints) in DIR")
     parser.add_argument("--source", choices=SOURCES, default="file", help="read a file (default) or Event Hubs")
     # Event Hubs only; checked in medallion.local_eventhubs. The connection string is never a flag.
     parser.add_argument("--stack", metavar="NAME", help="read the Listen connection string from this stack's outputs")
@@ -60,16 +84,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--timeout", metavar="SECONDS", help="longest wait for the hub to answer (exit 3)")
     parser.add_argument("--truststore", metavar="FILE", help="a Java trust store to add to the JVM's trust settings")
     return parser.parse_args(argv)
-
-
-def _check_keep(keep: str) -> Path:
-    """The --keep folder, which must be new or empty; nothing is created yet, so a failed check leaves it as found."""
-    lakehouse = Path(keep).resolve()
-    if lakehouse.exists() and not lakehouse.is_dir():
-        raise InputError(f"--keep {keep}: is a file; give a new or empty directory")
-    if lakehouse.is_dir() and any(lakehouse.iterdir()):
-        raise InputError(f"--keep {keep}: directory is not empty; give a new or empty directory")
-    return lakehouse
 
 
 def _check_input(name: str) -> tuple[Path, int]:
@@ -100,34 +114,53 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         # Every check runs before anything is created: bad input leaves the file system as it was.
-        lakehouse = _check_keep(args.keep) if args.keep else None
+        kept = open_kept(args.keep) if args.keep else None
+        settings = settle(kept, "file", args.streams, args.gold_mode)
         input_path, input_events = _check_input(args.input) if args.input else (None, 0)
-        if lakehouse:
+        digest = content_hash(input_path) if input_path else None
+        if kept is not None and digest is not None:
+            check_new_content(kept, digest, args.input)
+        if kept is not None and kept.is_new:
             try:
-                lakehouse.mkdir(parents=True, exist_ok=True)
+                kept.path.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
-    except InputError as error:
+    except (InputError, KeepRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    lakehouse = lakehouse or Path(tempfile.mkdtemp(prefix="lakestream-"))
+    except NotALakehouse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_NOT_A_LAKEHOUSE
+    resumed = kept is not None and not kept.is_new
+    lakehouse = kept.path if kept is not None else Path(tempfile.mkdtemp(prefix="lakestream-"))
+    gold_mode = settings["gold_mode"]
     try:
         source = lakehouse / "source"
-        source.mkdir()
-        if input_path:
-            shutil.copyfile(input_path, source / "events.json")
-        else:
-            write_lines(generate_events(SAMPLE_EVENTS), source / "events.json")
+        source.mkdir(exist_ok=True)
+        if input_path or not resumed:
+            # A new lakehouse starts with the file or the sample; a kept one gets the file added to its source.
+            added = next_source_file(kept) if kept is not None else "source/events.json"
+            if input_path:
+                shutil.copyfile(input_path, lakehouse / added)
+            else:
+                write_lines(generate_events(SAMPLE_EVENTS), lakehouse / added)
+                digest = content_hash(lakehouse / added)
+            if kept is not None:
+                events = input_events if input_path else SAMPLE_EVENTS
+                record(kept, {"file": added, "sha256": digest, "events": events})
         # A short run (the sample, a small file) starts the JVM for start-up speed rather than peak speed.
-        events = input_events if input_path else SAMPLE_EVENTS
+        events = input_events if input_path else (0 if resumed else SAMPLE_EVENTS)
         spark = local_session(str(lakehouse / "warehouse"), short_run=events <= SHORT_RUN_EVENTS)
         try:
-            run_pipeline(spark, str(source), str(lakehouse / "checkpoints"), args.gold_mode, streams=args.streams)
+            if resumed:
+                register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)
+            checkpoints = str(lakehouse / "checkpoints")
+            run_pipeline(spark, str(source), checkpoints, gold_mode, streams=settings["streams"])
             result = summary(spark)
             reasons = [] if args.json else quarantine_reasons(spark)
         except Exception as error:  # noqa: BLE001 - a failed batch ends the run with its cause, not a Java stack trace
-            kept = f"; the lakehouse is kept in {lakehouse}" if args.keep else ""
-            print(f"error: the pipeline failed{kept}:\n  {_failure(error)}", file=sys.stderr)
+            kept_note = f"; the lakehouse is kept in {lakehouse}" if args.keep else ""
+            print(f"error: the pipeline failed{kept_note}:\n  {_failure(error)}", file=sys.stderr)
             return EXIT_FAILURE
         finally:
             spark.stop()
@@ -137,9 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print_summary(result, args.gold_mode, reasons)
+        print_summary(result, gold_mode, reasons)
         if args.keep:
-            print(f"lakehouse kept in {lakehouse}")
+            print(f"lakehouse {'continued' if resumed else 'kept'} in {lakehouse}")
     return 0
 
 

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from medallion.bronze import read_eventhubs
+from medallion.kept import EXIT_NOT_A_LAKEHOUSE, KeepRefused, NotALakehouse, open_kept, record, settle
 from medallion.local_lakehouse import (
     LOCAL_CATALOG,
     SCHEMAS,
@@ -150,17 +151,6 @@ def describe_failure(error: BaseException, host: str, secrets: tuple[str, ...]) 
     return f"reading Event Hubs at {host} failed: {lines[0] if lines else type(error).__name__}"
 
 
-def check_kept_lakehouse(keep: str) -> Path:
-    """The --keep folder: new, empty, or the lakehouse of an earlier run (which continues from its checkpoints).
-    Nothing is created here, so a refused run leaves the folder as it found it."""
-    lakehouse = Path(keep).resolve()
-    if lakehouse.exists() and not lakehouse.is_dir():
-        raise UsageError(f"--keep {keep}: is a file; give a new or empty directory, or the lakehouse of an earlier run")
-    if lakehouse.is_dir() and any(lakehouse.iterdir()) and not (lakehouse / "checkpoints").is_dir():
-        raise UsageError(f"--keep {keep}: not empty and not a lakehouse of an earlier run")
-    return lakehouse
-
-
 def main_eventhubs(args) -> int:
     """`--source eventhubs`: drains the hub through the connector into bronze, runs silver and gold, prints the
     summary. Exit codes: 0 ok, 1 the hub refused or the read failed, 2 bad input, 3 the hub did not answer in time."""
@@ -182,21 +172,27 @@ def main_eventhubs(args) -> int:
             if not truststore.is_file():
                 raise UsageError(f"--truststore {args.truststore}: no such file")
             java_options = (f"-Djavax.net.ssl.trustStore={truststore}",)
-        kept = check_kept_lakehouse(args.keep) if args.keep else None
+        kept = open_kept(args.keep) if args.keep else None
+        settings = settle(kept, "eventhubs", args.streams, args.gold_mode)
         connection_string, source = listen_connection_string(args.stack)
         target = parse_connection_string(connection_string, source)
-        if kept is not None:
+        if kept is not None and kept.is_new:
             try:
-                kept.mkdir(parents=True, exist_ok=True)
+                kept.path.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise UsageError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
-    except UsageError as error:
+            record(kept)
+    except (UsageError, KeepRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NotALakehouse as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_NOT_A_LAKEHOUSE
+    gold_mode, streams = settings["gold_mode"], settings["streams"]
     secrets = (connection_string, target["key"])
     host = target["host"]
 
-    lakehouse = kept or Path(tempfile.mkdtemp(prefix="lakestream-"))
+    lakehouse = kept.path if kept is not None else Path(tempfile.mkdtemp(prefix="lakestream-"))
     try:
         check_reachable(host, min(timeout, 30.0))
         spark = local_session(str(lakehouse / "warehouse"), java_options=java_options)
@@ -206,7 +202,7 @@ def main_eventhubs(args) -> int:
             register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)
             events = read_eventhubs(spark, connection_string, position, max_events)
             checkpoints = str(lakehouse / "checkpoints")
-            report = run_layers(spark, events, checkpoints, args.gold_mode, stall_timeout=timeout, streams=args.streams)
+            report = run_layers(spark, events, checkpoints, gold_mode, stall_timeout=timeout, streams=streams)
             result = summary(spark)
             reasons = [] if args.json else quarantine_reasons(spark)
         finally:
@@ -234,7 +230,7 @@ def main_eventhubs(args) -> int:
             f"drained {report.rows} events from {target['hub']} in {report.batches} micro-batches "
             f"(at most {max_events} each)"
         )
-        print_summary(result, args.gold_mode, reasons)
+        print_summary(result, gold_mode, reasons)
         if args.keep:
             print(f"lakehouse kept in {lakehouse}")
     return EXIT_OK

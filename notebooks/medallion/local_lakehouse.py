@@ -66,9 +66,7 @@ def run_layers(
         query = start_single_stream(
             to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode, batch_rows=batch_rows
         )
-        finish_connector_stream(query, "availableNow", stall_timeout)
-        carried = [rows for rows in batch_rows.values() if rows > 0]
-        return DrainReport(batches=len(carried), rows=sum(carried))
+        return finish_connector_stream(query, "availableNow", stall_timeout, batch_rows)
     bronze_query = start_bronze(to_bronze(connector_rows), tables.bronze, checkpoints, "availableNow")
     report = finish_connector_stream(bronze_query, "availableNow", stall_timeout)
     run_to_end(

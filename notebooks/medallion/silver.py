@@ -12,7 +12,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from medallion.idempotent import write_once
+from medallion.idempotent import checkpoint_key, write_once
 from medallion.schema import (
     BODY_SCHEMA,
     NUMERIC_FIELDS,
@@ -305,9 +305,10 @@ def start_silver(
 ):
     """Streams bronze into silver and quarantine, checkpointing in `<checkpoint_volume>/silver/weather`."""
     checkpoint = checkpoint_path(checkpoint_volume, "silver", "weather")
+    app_id = checkpoint_key(bronze_stream.sparkSession, checkpoint)
     writer = (
         bronze_stream.writeStream.queryName(name)
         .option("checkpointLocation", checkpoint)
-        .foreachBatch(lambda batch, batch_id: write_silver_batch(batch, batch_id, silver, quarantine, checkpoint))
+        .foreachBatch(lambda batch, batch_id: write_silver_batch(batch, batch_id, silver, quarantine, app_id))
     )
     return with_trigger(writer, trigger, interval).start()

@@ -13,6 +13,10 @@ Gold's watermark is Spark's: the newest event time of earlier batches minus five
 event whose window ended at or before it is late: it stays in silver and gold does not count it, as the streaming
 aggregation drops it. Spark keeps a stateful query's watermark in its checkpoint; this stream keeps it beside its
 checkpoint, one small file per batch (`BatchLog`), so a restart or a replay sees the watermark that batch saw.
+
+A reset (the checkpoint deleted) deletes the log with it. The new checkpoint's first batch then starts from the
+watermark silver implies (`resume_watermark`), not from 0: gold neither appends the windows it already closed again
+(append) nor counts events that were late when they arrived (update).
 """
 
 import json
@@ -21,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
-from medallion.gold import OUTPUT_MODES, plan_windows, write_planned_windows
-from medallion.idempotent import write_once
+from medallion.gold import OUTPUT_MODES, WATERMARK_MILLIS, plan_windows, write_planned_windows
+from medallion.idempotent import checkpoint_key, write_once
 from medallion.parallel import in_session, run_together
 from medallion.silver import classified_batch, valid_events, write_silver_tables
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_connector_trigger
@@ -41,11 +46,12 @@ class BatchLog:
     An entry is written before silver's write. A batch replayed after silver committed would find its own rows in
     silver and mark them all duplicates, so it takes gold's plan from its entry instead of recomputing it; a batch
     replayed earlier recomputes the same plan. The watermark in force for a batch is its predecessor's entry (0 before
-    the first, as Spark starts).
+    the first: 0 as Spark starts, or `initial_ms` for a new checkpoint over tables an earlier one wrote).
     """
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, initial_ms: int = 0):
         self.directory = Path(directory)
+        self.initial_ms = initial_ms
 
     def read(self, batch_id: int) -> dict | None:
         """The entry of `batch_id`, or None when it has none."""
@@ -58,7 +64,7 @@ class BatchLog:
         if previous is None:
             earlier = [int(entry.name) for entry in self._entries() if int(entry.name) < batch_id]
             previous = self.read(max(earlier)) if earlier else None
-        return 0 if previous is None else previous["watermark_ms"]
+        return self.initial_ms if previous is None else previous["watermark_ms"]
 
     def write(self, batch_id: int, entry: dict) -> None:
         """Stores the entry of `batch_id` (whole or not at all) and drops entries long past."""
@@ -70,10 +76,24 @@ class BatchLog:
             if int(old.name) <= batch_id - _ENTRIES_KEPT:
                 old.unlink(missing_ok=True)
 
+    def is_empty(self) -> bool:
+        """True when no batch has an entry: a new checkpoint, or one reset since."""
+        return not self._entries()
+
     def _entries(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
         return [entry for entry in self.directory.iterdir() if entry.name.isdigit()]
+
+
+def resume_watermark(spark, silver: str) -> int:
+    """The watermark (milliseconds) the batches that wrote `silver` left: its newest event time minus five minutes,
+    0 when it is empty. Every batch moves the watermark to the newest valid event time it saw minus five minutes,
+    and every valid event is in silver, so this is the watermark the last committed batch left, whatever checkpoint
+    wrote it. (Gold's newest window end is only a bound: in append mode at or before the watermark, in update mode
+    after it.)"""
+    newest = spark.table(silver).agg(F.max(F.floor(F.unix_micros("timestamp") / 1000)).alias("ms")).first()["ms"]
+    return 0 if newest is None else max(0, int(newest) - WATERMARK_MILLIS)
 
 
 def table_version(spark, table: str) -> int:
@@ -139,12 +159,16 @@ def start_single_stream(
     batch is cached and every job reads the cache, not the plan Spark measures.
     """
     require_choice("gold_output_mode", gold_mode, OUTPUT_MODES)
+    spark = bronze_rows.sparkSession
     checkpoint = checkpoint_path(checkpoint_volume, "pipeline", "weather")
     log = BatchLog(f"{checkpoint}/gold_plans")
+    if log.is_empty():
+        log.initial_ms = resume_watermark(spark, tables.silver)
+    app_id = checkpoint_key(spark, checkpoint)
     counts = {} if batch_rows is None else batch_rows
 
     def write(batch: DataFrame, batch_id: int) -> None:
-        counts[batch_id] = write_medallion_batch(batch, batch_id, tables, checkpoint, gold_mode, log)
+        counts[batch_id] = write_medallion_batch(batch, batch_id, tables, app_id, gold_mode, log)
 
     writer = bronze_rows.writeStream.queryName(name).option("checkpointLocation", checkpoint).foreachBatch(write)
-    return with_connector_trigger(writer, trigger, interval).start()
+    return with_connector_trigger(writer, trigger, interval, spark).start()

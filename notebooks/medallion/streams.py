@@ -30,13 +30,16 @@ def with_trigger(writer: DataStreamWriter, trigger: str, interval: str = CONTINU
 
 
 def with_connector_trigger(
-    writer: DataStreamWriter, trigger: str, interval: str = CONTINUOUS_INTERVAL
+    writer: DataStreamWriter, trigger: str, interval: str = CONTINUOUS_INTERVAL, spark=None
 ) -> DataStreamWriter:
     """The trigger of a stream that reads the Event Hubs connector. The connector cannot run `Trigger.AvailableNow`
     (see `drain`), so a scheduled (`availableNow`) run drains instead: back-to-back processing-time batches, each of
     at most `maxEventsPerTrigger` events, waited for with `finish_connector_stream`. Continuous runs as `with_trigger`.
+    `spark`, the query's session, gets `report_empty_triggers` for a drain.
     """
     if require_choice("trigger", trigger, TRIGGERS) == "availableNow":
+        if spark is not None:
+            report_empty_triggers(spark)
         return writer.trigger(processingTime=DRAIN_INTERVAL)
     return with_trigger(writer, trigger, interval)
 
@@ -53,22 +56,28 @@ class StreamStalled(Exception):
     """A drain saw no micro-batch complete within its stall timeout: the source does not answer."""
 
 
-# The status messages Spark 3.5's MicroBatchExecution sets once a trigger has run: while it sleeps after a trigger that
-# found nothing, and between triggers.
-_AFTER_A_TRIGGER = ("Waiting for data to arrive", "Waiting for next trigger")
+def _read_nothing(progress: dict) -> bool:
+    """Whether a trigger's progress shows it found nothing new: every source ended where it started.
+
+    Spark records, for every trigger, the offsets it started from (the last committed ones) and those it read up to;
+    a trigger that found no new offsets runs no batch and reports both equal. A batch that read data always moved its
+    end offset past its start. Offsets and batch ids are the query's own bookkeeping, the same on every runtime,
+    where its status messages are free text that a runtime may word differently.
+    """
+    sources = progress.get("sources") or []
+    return bool(sources) and all(source.get("startOffset") == source.get("endOffset") for source in sources)
 
 
-def _caught_up(status: dict) -> bool:
-    # Spark sets isDataAvailable per trigger, before running the batch; a trigger that found no new offsets leaves it
-    # False with the trigger finished. Before the first trigger the status reports no data and no trigger too
-    # ("Initializing StreamExecution" until the query's thread starts, which can be after start() returned, then
-    # "Initializing sources"), and so does a query that failed or was stopped: only a status set after a trigger
-    # counts, so a drain never stops a query that has not looked at its source yet.
-    finished_a_trigger = status["message"] in _AFTER_A_TRIGGER
-    return finished_a_trigger and not status["isDataAvailable"] and not status["isTriggerActive"]
+def report_empty_triggers(spark) -> None:
+    """Makes a query started after this report a trigger that found nothing at once, not after 10 s: Spark reports
+    such a trigger only every `spark.sql.streaming.noDataProgressEventInterval` (10 s by default), and the drain
+    decides it is caught up from that report. Read when a query starts, so it is set before `start()`."""
+    spark.conf.set("spark.sql.streaming.noDataProgressEventInterval", "0")
 
 
-def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainReport:
+def drain(
+    query: StreamingQuery, stall_timeout: float | None = None, batch_rows: dict[int, int] | None = None
+) -> DrainReport:
     """Runs a processing-time query until a trigger finds nothing new, then stops it: a scheduled run that reads
     everything the source held, in micro-batches of at most the source's per-trigger limit.
 
@@ -77,19 +86,33 @@ def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainRep
     batch (measured: 5,000 events held, `maxEventsPerTrigger` 1,000, `availableNow` -> one batch of 1,000 rows). A
     query that stops by itself (a real `availableNow` source) is also waited for correctly.
 
+    Caught up means: a trigger's progress shows it read nothing (`_read_nothing`). Before its first trigger a query
+    has no progress at all, so a drain never stops a query that has not looked at its source yet. The rows are each
+    batch's `numInputRows`, or, when `batch_rows` is given, what each batch reported itself by batch id (a
+    `foreachBatch` that caches its batch reads the cache, and Spark then counts no input rows).
+
     `stall_timeout` (seconds): when no micro-batch completes and no trigger finds the source caught up for that long,
     the query is stopped and StreamStalled raised; None waits as long as it takes. A failed query raises its error.
     """
     rows_by_batch: dict[int, int] = {}
     last_change = time.monotonic()
     stalled = None
+
+    def look() -> bool:
+        """Records the batches run so far; True once a trigger found nothing new."""
+        nonlocal last_change
+        caught_up = False
+        for progress in query.recentProgress:
+            if _read_nothing(progress):
+                caught_up = True
+            elif progress["batchId"] not in rows_by_batch:
+                rows_by_batch[progress["batchId"]] = progress["numInputRows"]
+                last_change = time.monotonic()
+        return caught_up
+
     try:
         while query.isActive:
-            for progress in query.recentProgress:
-                if progress["batchId"] not in rows_by_batch:
-                    rows_by_batch[progress["batchId"]] = progress["numInputRows"]
-                    last_change = time.monotonic()
-            if _caught_up(query.status):
+            if look():
                 break
             if stall_timeout is not None and time.monotonic() - last_change > stall_timeout:
                 stalled = StreamStalled(f"no micro-batch of {query.name} completed within {stall_timeout:g} s")
@@ -109,8 +132,9 @@ def drain(query: StreamingQuery, stall_timeout: float | None = None) -> DrainRep
     error = query.exception()
     if error is not None:
         raise error
-    for progress in query.recentProgress:
-        rows_by_batch.setdefault(progress["batchId"], progress["numInputRows"])
+    look()
+    if batch_rows is not None:
+        rows_by_batch = dict(batch_rows)
     carried = [rows for rows in rows_by_batch.values() if rows > 0]
     return DrainReport(batches=len(carried), rows=sum(carried))
 
@@ -124,10 +148,13 @@ def run_to_end(query: StreamingQuery) -> None:
             query.stop()
 
 
-def finish_connector_stream(query: StreamingQuery, trigger: str, stall_timeout: float | None = None):
+def finish_connector_stream(
+    query: StreamingQuery, trigger: str, stall_timeout: float | None = None, batch_rows: dict[int, int] | None = None
+):
     """Waits for a query started with `with_connector_trigger`: a scheduled run until the source is drained (returns
-    the DrainReport), a continuous one until it is stopped (returns None). The query is always stopped at the end."""
+    the DrainReport), a continuous one until it is stopped (returns None). The query is always stopped at the end.
+    `batch_rows`: each batch's rows as the batch reported them (see `drain`)."""
     if trigger == "availableNow":
-        return drain(query, stall_timeout)
+        return drain(query, stall_timeout, batch_rows)
     run_to_end(query)
     return None

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from medallion.bronze import lines_to_connector_rows, read_connector_lines, start_bronze, to_bronze
-from medallion.local_lakehouse import LOCAL_CATALOG
+from medallion.local_lakehouse import LOCAL_CATALOG, run_layers
 from medallion.schema import LINE_SCHEMA
-from medallion.streams import drain, finish_connector_stream
+from medallion.streams import StreamStalled, drain, finish_connector_stream
 from medallion.tables import bronze_table
 
 
@@ -38,6 +38,17 @@ def test_drain_reads_everything_in_batches_bounded_by_the_source_limit_then_stop
     assert spark.table(table).count() == 33
 
 
+def test_the_single_stream_drain_counts_the_rows_its_batches_wrote(spark, schemas, tmp_path):
+    # Spark reports 0 input rows for every batch of this stream (its batch reads a cache); the drain must still stop
+    # once caught up and report the rows, from what each batch wrote.
+    source = tmp_path / "source"
+    write_files(source, 3, events_per_file=4)
+    rows = read_connector_lines(spark, str(source), max_files_per_trigger=1)
+    report = run_layers(spark, rows, str(tmp_path / "checkpoints"), schemas=schemas, stall_timeout=300)
+    assert (report.batches, report.rows) == (3, 12)
+    assert spark.table(bronze_table(LOCAL_CATALOG, schemas["bronze"])).count() == 12
+
+
 def test_drain_of_a_caught_up_source_reads_nothing_and_stops(spark, schemas, tmp_path):
     source = tmp_path / "source"
     write_files(source, 2)
@@ -64,24 +75,23 @@ def test_drain_raises_the_error_of_a_failed_query(spark, schemas, tmp_path):
     assert not query.isActive
 
 
-def status(message, data, trigger):
-    return {"message": message, "isDataAvailable": data, "isTriggerActive": trigger}
+def progress(batch_id, start, end, rows):
+    """A progress report as Spark gives one per trigger: one source, the offsets it read from and up to."""
+    return {"batchId": batch_id, "numInputRows": rows, "sources": [{"startOffset": start, "endOffset": end}]}
 
 
 class ScriptedQuery:
-    """Stands in for a StreamingQuery walking through the statuses Spark 3.5 reports (messages from its
-    ProgressReporter, StreamExecution and MicroBatchExecution), one status per look, each with the progress reported
-    by then. Used where the real query's timing cannot be controlled: the statuses before its first trigger."""
+    """Stands in for a StreamingQuery whose progress grows one look at a time, with a status message that never
+    changes: the drain must decide from the progress alone. Used where the real query's timing cannot be controlled
+    (the looks before its first trigger) and to show that no status text is read."""
 
     name = "scripted"
+    status = {"message": "a runtime's own wording", "isDataAvailable": False, "isTriggerActive": False}
 
-    def __init__(self, states):
-        self.states = states
+    def __init__(self, progress_by_look):
+        self.progress_by_look = progress_by_look
         self.looks = 0
         self.stopped_at = None
-
-    def _state(self):
-        return self.states[min(self.looks, len(self.states) - 1)]
 
     @property
     def isActive(self):
@@ -89,11 +99,7 @@ class ScriptedQuery:
 
     @property
     def recentProgress(self):
-        return self._state()[1]
-
-    @property
-    def status(self):
-        current = self._state()[0]
+        current = self.progress_by_look[min(self.looks, len(self.progress_by_look) - 1)]
         self.looks += 1
         return current
 
@@ -104,35 +110,36 @@ class ScriptedQuery:
         return None
 
 
-def test_drain_waits_for_the_first_trigger_before_judging_the_source_caught_up():
-    # start() can return before the query's thread has run: its status then says no data and no active trigger.
-    first_batch = [{"batchId": 0, "numInputRows": 5}]
-    query = ScriptedQuery(
-        [
-            (status("Initializing StreamExecution", False, False), []),
-            (status("Initializing sources", False, False), []),
-            (status("Getting offsets from EventHubsSource", False, True), []),
-            (status("Processing new data", True, True), []),
-            (status("Waiting for next trigger", True, False), first_batch),
-            (status("Getting offsets from EventHubsSource", True, True), first_batch),
-            (status("Waiting for data to arrive", False, False), first_batch),
-        ]
-    )
+def test_drain_waits_for_the_first_trigger_and_stops_after_one_that_read_nothing():
+    # start() can return before the query's first trigger: no progress at all is not "caught up".
+    first = progress(0, None, {"0": 5}, 5)
+    second = progress(1, {"0": 5}, {"0": 9}, 4)
+    empty = progress(2, {"0": 9}, {"0": 9}, 0)
+    query = ScriptedQuery([[], [], [first], [first, second], [first, second, empty]])
     report = drain(query, stall_timeout=60)
-    assert (report.batches, report.rows) == (1, 5)
-    assert query.stopped_at == 7
+    assert (report.batches, report.rows) == (2, 9)
+    assert query.stopped_at == 5
 
 
 def test_drain_of_a_source_with_nothing_new_stops_after_one_empty_trigger():
-    query = ScriptedQuery(
-        [
-            (status("Initializing StreamExecution", False, False), []),
-            (status("Getting offsets from EventHubsSource", False, True), []),
-            (status("Waiting for next trigger", False, False), []),
-        ]
-    )
+    query = ScriptedQuery([[], [progress(4, {"0": 9}, {"0": 9}, 0)]])
     report = drain(query, stall_timeout=60)
-    assert (report.batches, report.rows, query.stopped_at) == (0, 0, 3)
+    assert (report.batches, report.rows, query.stopped_at) == (0, 0, 2)
+
+
+def test_drain_counts_the_rows_each_batch_reported_itself_when_given():
+    # The single-stream layout's batches read a cache: Spark reports 0 input rows, the batch knows its own.
+    batches = [progress(0, None, {"0": 3}, 0), progress(1, {"0": 3}, {"0": 7}, 0)]
+    query = ScriptedQuery([batches, [*batches, progress(2, {"0": 7}, {"0": 7}, 0)]])
+    report = drain(query, stall_timeout=60, batch_rows={0: 3, 1: 4})
+    assert (report.batches, report.rows) == (2, 7)
+
+
+def test_drain_of_a_query_that_never_reports_progress_stalls():
+    query = ScriptedQuery([[]])
+    with pytest.raises(StreamStalled, match="within 0.5 s"):
+        drain(query, stall_timeout=0.5)
+    assert query.stopped_at is not None
 
 
 def file_row_maps(spark, lines):

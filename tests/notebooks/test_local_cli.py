@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -134,7 +135,10 @@ def test_keep_that_is_a_file_is_refused(tmp_path):
     target.write_text("not a folder")
     result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(target))
     assert result.returncode == 2
-    assert result.stderr == f"error: --keep {target}: is a file; give a new or empty directory\n"
+    assert (
+        result.stderr
+        == f"error: --keep {target}: is a file; give a new or empty directory, or a lakehouse kept earlier\n"
+    )
     assert target.read_text() == "not a folder"
 
 
@@ -231,3 +235,91 @@ def test_both_layouts_print_the_same_result(tmp_path):
     result = json.loads(single.stdout)
     assert (result["bronze"], result["silver"], result["quarantine"], len(result["gold"])) == (3, 2, 1, 2)
     assert json.loads(layered.stdout) == result
+
+
+def event(minute, event_id, temperature):
+    body = {"event_id": event_id, "temperature": temperature, "humidity": 50, "location": "Oslo"}
+    return {"body": json.dumps(body), "enqueuedTime": f"2026-01-01T10:{minute:02d}:00Z", "sequenceNumber": minute}
+
+
+def test_keep_continues_a_kept_lakehouse_and_adds_each_new_file_to_its_source(tmp_path):
+    keep = tmp_path / "lakehouse"
+    first = write(tmp_path / "first.json", event(0, "a", 10), "\n", event(1, "b", 20), "\n")
+    second = write(tmp_path / "second.json", event(2, "c", 30), "\n", {**GOOD, "body": "not json"}, "\n")
+    made = run("--input", first, "--keep", str(keep), "--json", "--streams", "layered")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["silver"] == 2
+
+    # Same layout without the flag: the lakehouse's own. Only the new file is read.
+    added = run("--input", second, "--keep", str(keep), "--json")
+    assert added.returncode == 0, added.stderr
+    result = json.loads(added.stdout)
+    assert (result["bronze"], result["silver"], result["quarantine"]) == (4, 3, 1)
+    assert [(row["events"], row["temperature"]) for row in result["gold"]] == [(3, 20.0)]
+    assert sorted(path.name for path in (keep / "source").iterdir()) == ["events-2.json", "events.json"]
+
+    again = run("--keep", str(keep), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == result
+
+    # A reset of silver's checkpoint: silver re-reads bronze; silver and gold stay, the quarantine gets every row again.
+    shutil.rmtree(keep / "checkpoints" / "silver" / "weather")
+    reset = run("--keep", str(keep), "--json")
+    assert reset.returncode == 0, reset.stderr
+    assert json.loads(reset.stdout) == {**result, "quarantine": 1 + 4}
+
+    copy = write(tmp_path / "copy.json", (tmp_path / "first.json").read_text())
+    refused = run("--input", copy, "--keep", str(keep))
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"error: --input {copy}: the same content is already in the lakehouse in {keep} (as source/events.json); "
+        "each run reads only what is new, so give a file of new events, or leave --input out to continue\n"
+    )
+    assert len(list((keep / "source").iterdir())) == 2
+
+
+def make_lakehouse(folder, **settings):
+    """A kept lakehouse's manifest as a first run writes it (the refusals are decided before Spark starts)."""
+    folder.mkdir()
+    manifest = {"version": 1, "source": "file", "streams": "single", "gold_mode": "update", "inputs": [], **settings}
+    (folder / "lakestream-lakehouse.json").write_text(json.dumps(manifest))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--streams", "layered"], "--streams layered: the lakehouse in {keep} was made with --streams single"),
+        (["--gold-mode", "append"], "--gold-mode append: the lakehouse in {keep} was made with --gold-mode update"),
+        ([], "--source file: the lakehouse in {keep} was made with --source eventhubs"),
+    ],
+)
+def test_a_kept_lakehouse_refuses_another_layout_gold_mode_or_source(tmp_path, flags, message):
+    source = "eventhubs" if not flags else "file"
+    keep = make_lakehouse(tmp_path / "lakehouse", source=source)
+    before = sorted(keep.rglob("*"))
+    result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep), *flags)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {message.format(keep=keep)}, and a kept lakehouse continues as it was")
+    assert sorted(keep.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("setup", "detail"),
+    [
+        (lambda keep: (keep / "notes.txt").write_text("x"), "is not empty and not a lakehouse of ours"),
+        (lambda keep: (keep / "lakestream-lakehouse.json").write_text("{"), "cannot be read"),
+        (lambda keep: (keep / "lakestream-lakehouse.json").write_text('{"version": 9}'), "is not a version 1"),
+    ],
+    ids=["foreign files", "unreadable manifest", "other manifest"],
+)
+def test_a_folder_that_is_not_a_lakehouse_of_ours_exits_4_naming_it(tmp_path, setup, detail):
+    keep = tmp_path / "lakehouse"
+    keep.mkdir()
+    setup(keep)
+    before = sorted(keep.rglob("*"))
+    result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep))
+    assert result.returncode == 4
+    assert result.stderr.startswith(f"error: --keep {keep}: ") and detail in result.stderr
+    assert "expected a new or empty directory, or a lakehouse an earlier" in result.stderr
+    assert sorted(keep.rglob("*")) == before

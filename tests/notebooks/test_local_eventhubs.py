@@ -7,10 +7,10 @@ import subprocess
 import pytest
 
 from medallion import local
+from medallion.kept import open_kept, record, settle
 from medallion.local_eventhubs import (
     CONNECTION_STRING_ENV,
     UsageError,
-    check_kept_lakehouse,
     describe_failure,
     listen_connection_string,
     main_eventhubs,
@@ -98,19 +98,20 @@ def test_failures_are_described_in_one_line():
 
 
 @pytest.mark.parametrize(
-    ("setup", "message"),
+    ("setup", "message", "code"),
     [
         (
             lambda keep: keep.write_text("x"),
-            "is a file; give a new or empty directory, or the lakehouse of an earlier run",
+            "is a file; give a new or empty directory, or a lakehouse kept earlier",
+            2,
         ),
-        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not empty and not a lakehouse"),
-        (lambda keep: keep.parent.joinpath("blocker").write_text("x"), "cannot create it"),
+        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not a lakehouse of ours", 4),
+        (lambda keep: keep.parent.joinpath("blocker").write_text("x"), "cannot create it", 2),
     ],
     ids=["a file", "a foreign folder", "inside a file"],
 )
-def test_a_keep_folder_that_cannot_hold_the_lakehouse_exits_2_and_is_left_as_found(
-    tmp_path, monkeypatch, capsys, setup, message
+def test_a_keep_folder_that_cannot_hold_the_lakehouse_is_refused_and_left_as_found(
+    tmp_path, monkeypatch, capsys, setup, message, code
 ):
     keep = tmp_path / "lakehouse"
     setup(keep)
@@ -119,14 +120,34 @@ def test_a_keep_folder_that_cannot_hold_the_lakehouse_exits_2_and_is_left_as_fou
     before = sorted(str(path) for path in tmp_path.rglob("*"))
     monkeypatch.setenv(CONNECTION_STRING_ENV, GOOD)
     args = local.parse_args(["--source", "eventhubs", "--keep", str(keep)])
-    assert main_eventhubs(args) == 2
+    assert main_eventhubs(args) == code
     error = capsys.readouterr().err
     assert error.startswith(f"error: --keep {keep}: ") and message in error and KEY not in error
     assert sorted(str(path) for path in tmp_path.rglob("*")) == before
 
 
-def test_a_kept_lakehouse_of_an_earlier_run_is_accepted(tmp_path):
+def test_a_kept_lakehouse_of_another_source_or_layout_is_refused_before_connecting(tmp_path, monkeypatch, capsys):
     keep = tmp_path / "lakehouse"
-    (keep / "checkpoints").mkdir(parents=True)
-    assert check_kept_lakehouse(str(keep)) == keep.resolve()
-    assert check_kept_lakehouse(str(tmp_path / "new")) == (tmp_path / "new").resolve()
+    keep.mkdir()
+    manifest = {"version": 1, "source": "eventhubs", "streams": "layered", "gold_mode": "update", "inputs": []}
+    (keep / "lakestream-lakehouse.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv(CONNECTION_STRING_ENV, GOOD)
+    assert main_eventhubs(local.parse_args(["--source", "eventhubs", "--keep", str(keep), "--streams", "single"])) == 2
+    assert "--streams single: the lakehouse in" in capsys.readouterr().err
+    file_made = {**manifest, "source": "file"}
+    (keep / "lakestream-lakehouse.json").write_text(json.dumps(file_made))
+    assert main_eventhubs(local.parse_args(["--source", "eventhubs", "--keep", str(keep)])) == 2
+    assert "--source eventhubs: the lakehouse in" in capsys.readouterr().err
+
+
+def test_a_new_keep_folder_records_the_lakehouse_it_becomes(tmp_path):
+    keep = open_kept(str(tmp_path / "new"))
+    assert keep.is_new and settle(keep, "eventhubs", None, "append") == {
+        "source": "eventhubs",
+        "streams": "single",
+        "gold_mode": "append",
+    }
+    keep.path.mkdir()
+    record(keep)
+    again = open_kept(str(tmp_path / "new"))
+    assert not again.is_new and settle(again, "eventhubs", None, None)["gold_mode"] == "append"
