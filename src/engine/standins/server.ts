@@ -34,6 +34,11 @@ function handle<Request>(work: (request: Request) => unknown) {
     };
 }
 
+/** A request's resource type, or the last type of its URN `urn:pulumi:<stack>::<project>::<parent$type>::<name>`. */
+function typeOf(type: string, urn: string): string {
+    return type || urn.split("::")[2]?.split("$").pop() || "";
+}
+
 /** Whether two property values are the same, ignoring key order. */
 function sameValue(a: unknown, b: unknown): boolean {
     return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
@@ -62,14 +67,26 @@ export async function serveStandin(provider: StandinProvider, stack: string): Pr
     const server = new grpc.Server();
     const implementation = {
         getPluginInfo: handle(() => new pluginProto.PluginInfo().setVersion(provider.version)),
-        configure: handle(() =>
-            new providerProto.ConfigureResponse()
-                .setAcceptsecrets(true)
-                .setAcceptresources(true)
-                .setAcceptoutputs(false)
-                // Both real providers compute a resource's planned state in a preview.
-                .setSupportspreview(true),
-        ),
+        configure: handle((request: providerProto.ConfigureRequest) => {
+            // The engine sends the configuration both as `<package>:config:<key>` variables and as arguments.
+            const variables: Record<string, string> = {};
+            for (const [key, value] of request.getVariablesMap().entries()) {
+                variables[key] = value;
+            }
+            const args = toObject(request.getArgs());
+            if (typeof args.host === "string") {
+                variables.host = args.host;
+            }
+            provider.configure(variables);
+            return (
+                new providerProto.ConfigureResponse()
+                    .setAcceptsecrets(true)
+                    .setAcceptresources(true)
+                    .setAcceptoutputs(false)
+                    // Both real providers compute a resource's planned state in a preview.
+                    .setSupportspreview(true)
+            );
+        }),
         check: handle((request: providerProto.CheckRequest) =>
             new providerProto.CheckResponse().setInputs(request.getNews() ?? new Struct()),
         ),
@@ -90,7 +107,7 @@ export async function serveStandin(provider: StandinProvider, stack: string): Pr
         create: handle((request: providerProto.CreateRequest) => {
             const result = provider.create(
                 request.getUrn(),
-                request.getType() || request.getUrn().split("::")[2].split("$").pop() || "",
+                typeOf(request.getType(), request.getUrn()),
                 request.getName() || request.getUrn().split("::")[3] || "",
                 toObject(request.getProperties()),
                 request.getPreview(),
@@ -99,17 +116,29 @@ export async function serveStandin(provider: StandinProvider, stack: string): Pr
         }),
         update: handle((request: providerProto.UpdateRequest) =>
             new providerProto.UpdateResponse().setProperties(
-                toStruct({ ...toObject(request.getOlds()), ...toObject(request.getNews()) }),
-            ),
-        ),
-        delete: handle(() => new Empty()),
-        read: (_call: unknown, callback: Callback) =>
-            callback(
-                failure(
-                    grpc.status.UNIMPLEMENTED,
-                    `the offline ${provider.packageName} stand-in cannot read an existing resource (refresh or import)`,
+                toStruct(
+                    provider.update(
+                        typeOf(request.getType(), request.getUrn()),
+                        request.getId(),
+                        toObject(request.getOlds()),
+                        toObject(request.getNews()),
+                    ),
                 ),
             ),
+        ),
+        delete: handle((request: providerProto.DeleteRequest) => {
+            provider.delete(typeOf(request.getType(), request.getUrn()), request.getId());
+            return new Empty();
+        }),
+        // A resource that does not exist is answered with an empty id, as the real providers do: the engine then
+        // drops it on a refresh and fails an import ("does not exist").
+        read: handle((request: providerProto.ReadRequest) => {
+            const found = provider.read(typeOf(request.getType(), request.getUrn()), request.getId());
+            const response = new providerProto.ReadResponse();
+            return found === undefined
+                ? response.setId("")
+                : response.setId(found.id).setProperties(toStruct(found.properties)).setInputs(toStruct(found.inputs));
+        }),
         invoke: handle((request: providerProto.InvokeRequest) =>
             new providerProto.InvokeResponse().setReturn(
                 toStruct(provider.invoke(request.getTok(), toObject(request.getArgs()), stack)),
