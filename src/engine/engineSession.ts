@@ -18,6 +18,20 @@ import type { ServiceData } from "./standins/stateFile";
 
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
 
+/**
+ * How long each create, update and delete of a stand-in takes in a session: enough that the engine's parallel steps
+ * end in dependency order, as real API calls of hundreds of milliseconds do, and little enough to keep a stack's `up`
+ * within seconds.
+ */
+export const serviceLatencyMs = 100;
+
+/**
+ * Steps the engine may run at once in `up` and `destroy`: more than a stack has resources, so that every step its
+ * dependencies allow starts at once. That is the most demanding schedule (the CLI's default, 4 per CPU, lets a busy
+ * step queue behind others by chance): an order the dependencies do not enforce shows up on every run.
+ */
+export const engineParallelism = 256;
+
 /** One resource step the engine planned or took. */
 export interface EngineStep {
     op: string;
@@ -54,7 +68,9 @@ export function engineEnvironment(
         LAKESTREAM_STANDIN_STACK: stack,
         LAKESTREAM_SHAPE_CACHE_DIR: cacheRoot(base),
         // What the stand-ins have created, shared by their processes for the whole session.
-        ...(dirs.standinState !== undefined ? { LAKESTREAM_STANDIN_STATE: dirs.standinState } : {}),
+        ...(dirs.standinState !== undefined
+            ? { LAKESTREAM_STANDIN_STATE: dirs.standinState, LAKESTREAM_STANDIN_LATENCY_MS: String(serviceLatencyMs) }
+            : {}),
     };
 }
 
@@ -271,14 +287,24 @@ export class EngineSession {
     /** `pulumi up`: the stand-ins create, import, update and delete for real, in their session state. */
     up(): Promise<OperationResult> {
         return this.run((stack, events) =>
-            stack.up({ color: "never", onOutput: events.onOutput, onEvent: events.onEvent }),
+            stack.up({
+                color: "never",
+                parallel: engineParallelism,
+                onOutput: events.onOutput,
+                onEvent: events.onEvent,
+            }),
         );
     }
 
     /** `pulumi destroy`, in the order the engine decides from the dependencies. */
     destroy(): Promise<OperationResult> {
         return this.run((stack, events) =>
-            stack.destroy({ color: "never", onOutput: events.onOutput, onEvent: events.onEvent }),
+            stack.destroy({
+                color: "never",
+                parallel: engineParallelism,
+                onOutput: events.onOutput,
+                onEvent: events.onEvent,
+            }),
         );
     }
 

@@ -1,6 +1,6 @@
 // `npm run lifecycle:engine -- [--stack NAME] [--json]`: each stack's up, up again, destroy, adoption and upgrade under the real engine.
 import { listStacks } from "../plan/runPlan";
-import { ExitCode, runTool } from "../shared/cli";
+import { ExitCode, runTool, UsageError } from "../shared/cli";
 import {
     extractProgram,
     LifecycleUnavailable,
@@ -48,7 +48,13 @@ function formatReport(report: LifecycleReport): string {
 
 runTool(usage, { stack: { type: "string" }, json: { type: "boolean" } }, async (flags) => {
     const started = Date.now();
-    const stacks = flags.stack !== undefined ? [flags.stack] : listStacks();
+    const known = listStacks();
+    if (flags.stack !== undefined && !known.includes(flags.stack)) {
+        throw new UsageError(
+            `unknown stack "${flags.stack}": there is no Pulumi.${flags.stack}.yaml (stacks: ${known.join(", ")})`,
+        );
+    }
+    const stacks = flags.stack !== undefined ? [flags.stack] : known;
     let cli;
     let baselineDir: string | undefined;
     try {

@@ -50,7 +50,9 @@ const shapeCache = cacheDir === undefined ? undefined : path.join(cacheDir, `sdk
 // process keeps it in memory, which is all a preview from an empty state needs.
 const stateFile = new StateFile(process.env.LAKESTREAM_STANDIN_STATE);
 const provider = new StandinProvider(packageName, manifest.version, mockService, shapeCache, stateFile);
-serveStandin(provider, stack).catch((error: unknown) => {
+// Milliseconds each create, update and delete takes (server.ts, handleAfter); none unless the session sets it.
+const latency = Number(process.env.LAKESTREAM_STANDIN_LATENCY_MS ?? "0");
+serveStandin(provider, stack, Number.isFinite(latency) ? latency : 0).catch((error: unknown) => {
     console.error(`the ${packageName} stand-in could not start: ${(error as Error).message}`);
     process.exit(1);
 });

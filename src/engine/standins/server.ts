@@ -34,6 +34,24 @@ function handle<Request>(work: (request: Request) => unknown) {
     };
 }
 
+/**
+ * A call that changes something at the service answers after `latency` milliseconds, as a call over the network does.
+ * Without it the engine's parallel steps would race in whatever order the plugin happens to receive them; with it they
+ * end in the order the engine's dependencies decide, as against the services (a delete that waits for two other
+ * deletes ends after one that waits for none).
+ */
+function handleAfter<Request>(latency: (request: Request) => number, work: (request: Request) => unknown) {
+    const now = handle(work);
+    return (call: Call<Request>, callback: Callback) => {
+        const wait = latency(call.request);
+        if (wait <= 0) {
+            now(call, callback);
+        } else {
+            setTimeout(() => now(call, callback), wait);
+        }
+    };
+}
+
 /** A request's resource type, or the last type of its URN `urn:pulumi:<stack>::<project>::<parent$type>::<name>`. */
 function typeOf(type: string, urn: string): string {
     return type || urn.split("::")[2]?.split("$").pop() || "";
@@ -63,7 +81,7 @@ function sortKeys(value: unknown): unknown {
  * standard output. Methods left out (Construct, Call, GetSchema, ...) answer UNIMPLEMENTED, as grpc-js does for any
  * method a service does not implement; the engine treats CheckConfig and DiffConfig that way as "nothing to check".
  */
-export async function serveStandin(provider: StandinProvider, stack: string): Promise<void> {
+export async function serveStandin(provider: StandinProvider, stack: string, serviceLatency = 0): Promise<void> {
     const server = new grpc.Server();
     const implementation = {
         getPluginInfo: handle(() => new pluginProto.PluginInfo().setVersion(provider.version)),
@@ -104,32 +122,40 @@ export async function serveStandin(provider: StandinProvider, stack: string): Pr
                 )
                 .setDiffsList(changed);
         }),
-        create: handle((request: providerProto.CreateRequest) => {
-            const result = provider.create(
-                request.getUrn(),
-                typeOf(request.getType(), request.getUrn()),
-                request.getName() || request.getUrn().split("::")[3] || "",
-                toObject(request.getProperties()),
-                request.getPreview(),
-            );
-            return new providerProto.CreateResponse().setId(result.id).setProperties(toStruct(result.properties));
-        }),
-        update: handle((request: providerProto.UpdateRequest) =>
-            new providerProto.UpdateResponse().setProperties(
-                toStruct(
-                    provider.update(
-                        typeOf(request.getType(), request.getUrn()),
-                        request.getId(),
-                        toObject(request.getOlds()),
-                        toObject(request.getNews()),
+        create: handleAfter(
+            (request: providerProto.CreateRequest) => (request.getPreview() ? 0 : serviceLatency),
+            (request: providerProto.CreateRequest) => {
+                const result = provider.create(
+                    request.getUrn(),
+                    typeOf(request.getType(), request.getUrn()),
+                    request.getName() || request.getUrn().split("::")[3] || "",
+                    toObject(request.getProperties()),
+                    request.getPreview(),
+                );
+                return new providerProto.CreateResponse().setId(result.id).setProperties(toStruct(result.properties));
+            },
+        ),
+        update: handleAfter(
+            () => serviceLatency,
+            (request: providerProto.UpdateRequest) =>
+                new providerProto.UpdateResponse().setProperties(
+                    toStruct(
+                        provider.update(
+                            typeOf(request.getType(), request.getUrn()),
+                            request.getId(),
+                            toObject(request.getOlds()),
+                            toObject(request.getNews()),
+                        ),
                     ),
                 ),
-            ),
         ),
-        delete: handle((request: providerProto.DeleteRequest) => {
-            provider.delete(typeOf(request.getType(), request.getUrn()), request.getId());
-            return new Empty();
-        }),
+        delete: handleAfter(
+            () => serviceLatency,
+            (request: providerProto.DeleteRequest) => {
+                provider.delete(typeOf(request.getType(), request.getUrn()), request.getId());
+                return new Empty();
+            },
+        ),
         // A resource that does not exist is answered with an empty id, as the real providers do: the engine then
         // drops it on a refresh and fails an import ("does not exist").
         read: handle((request: providerProto.ReadRequest) => {
