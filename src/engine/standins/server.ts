@@ -136,7 +136,7 @@ export async function serveStandin(provider: StandinProvider, stack: string, ser
             },
         ),
         update: handleAfter(
-            () => serviceLatency,
+            (request: providerProto.UpdateRequest) => (request.getPreview() ? 0 : serviceLatency),
             (request: providerProto.UpdateRequest) =>
                 new providerProto.UpdateResponse().setProperties(
                     toStruct(
@@ -145,6 +145,7 @@ export async function serveStandin(provider: StandinProvider, stack: string, ser
                             request.getId(),
                             toObject(request.getOlds()),
                             toObject(request.getNews()),
+                            request.getPreview(),
                         ),
                     ),
                 ),

@@ -123,9 +123,12 @@ export class StandinProvider {
         return found === undefined ? undefined : { id: found.id, properties: found.properties, inputs: found.inputs };
     }
 
-    update(type: string, id: string, olds: WireObject, news: WireObject): WireObject {
+    /** The state after an update; a preview's planned update changes nothing at the service. */
+    update(type: string, id: string, olds: WireObject, news: WireObject, preview = false): WireObject {
         const properties = { ...olds, ...news };
-        this.service.update(this.caller, type, id, news, properties);
+        if (!preview) {
+            this.service.update(this.caller, type, id, news, properties);
+        }
         return properties;
     }
 
