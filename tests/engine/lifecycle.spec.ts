@@ -1,6 +1,7 @@
 // Specs for the stateful stand-ins' refusals and for a stack's life under the real engine: up, destroy, adoption, upgrade.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -340,5 +341,22 @@ describe("the real engine against the stateful stand-ins: the order destroy and 
                 session.close();
             }
         }
+    });
+
+    it("exits 2 naming the stacks for an unknown stack, and 2 listing the flags for a bad one, before any engine runs", async () => {
+        const run = async (args: string[]) => {
+            try {
+                await promisify(execFile)("npx", ["tsx", "src/engine/lifecycleCli.ts", ...args], { cwd: root });
+                return { code: 0, stderr: "" };
+            } catch (error) {
+                return error as { code: number; stderr: string };
+            }
+        };
+        const unknown = await run(["--stack", "nope"]);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /unknown stack "nope": there is no Pulumi\.nope\.yaml \(stacks: dev, prod\)/);
+        const flag = await run(["--bogus"]);
+        assert.equal(flag.code, 2);
+        assert.match(flag.stderr, /allowed flags: --stack, --json, --help/);
     });
 });
