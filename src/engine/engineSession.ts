@@ -120,6 +120,11 @@ export interface OperationResult {
     /** Each operation's count of steps, by kind ("create", "same", "delete", "import", ...). */
     changes: Record<string, number>;
     errors: string[];
+    /**
+     * The errors the engine reported on the stack itself rather than on a resource: the program crashed (an unhandled
+     * exception), as opposed to a provider refusing a step.
+     */
+    programErrors: string[];
     /** The error the operation ended with, when it did not finish. */
     failure?: string;
     seconds: number;
@@ -219,9 +224,11 @@ export class EngineSession {
     private collector(onEvent?: (event: EngineEvent) => void) {
         const steps: EngineStep[] = [];
         const errors: string[] = [];
+        const programErrors: string[] = [];
         return {
             steps,
             errors,
+            programErrors,
             onOutput: this.options.onOutput ?? ((text: string) => process.stderr.write(text)),
             onEvent: (event: EngineEvent) => {
                 onEvent?.(event);
@@ -231,7 +238,12 @@ export class EngineSession {
                 }
                 const diagnostic = event.diagnosticEvent;
                 if (diagnostic?.severity === "error") {
-                    errors.push(diagnostic.message.trim());
+                    const message = diagnostic.message.trim();
+                    errors.push(message);
+                    const onStack = diagnostic.urn === undefined || diagnostic.urn.includes("::pulumi:pulumi:Stack::");
+                    if (onStack && !/^(update|destroy|preview) failed$/.test(message)) {
+                        programErrors.push(message);
+                    }
                 }
             },
         };
@@ -262,6 +274,7 @@ export class EngineSession {
             steps: events.steps,
             changes,
             errors: events.errors,
+            programErrors: events.programErrors,
             ...(failure !== undefined ? { failure } : {}),
             seconds: (Date.now() - started) / 1000,
         };

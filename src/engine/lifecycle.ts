@@ -23,6 +23,8 @@ export interface PhaseReport {
     changes: Record<string, number>;
     /** What failed: the engine's errors, or the check that did not hold. */
     problems: string[];
+    /** The program crashed under the engine: the lifecycle could not be run, rather than failing a check. */
+    crashed: boolean;
     seconds: number;
 }
 
@@ -74,7 +76,14 @@ function operationProblems(result: OperationResult): string[] {
 
 function phase(name: string, result: OperationResult, checks: string[] = []): PhaseReport {
     const problems = [...operationProblems(result), ...(result.ok ? checks : [])];
-    return { phase: name, ok: problems.length === 0, changes: result.changes, problems, seconds: result.seconds };
+    return {
+        phase: name,
+        ok: problems.length === 0,
+        changes: result.changes,
+        problems,
+        crashed: result.programErrors.length > 0,
+        seconds: result.seconds,
+    };
 }
 
 /** Every step of an update the engine found unchanged: anything else means the program and the services disagree. */

@@ -22,10 +22,11 @@ for the session and refuse what the services refuse (src/engine/standins):
   upgrade:   up with the program of commit ${upgradeBaseline} -> up with this version (the catalog's workspace binding
              neither deleted nor replaced) -> destroy.
 Without --stack, every Pulumi.<stack>.yaml of the project. The engine's output goes to stderr; the report to stdout
-(--json: { stacks: [{ stack, run, phases: [{ phase, ok, changes, problems, seconds }], ok, seconds }], ok, seconds }).
+(--json: { stacks: [{ stack, run, phases: [{ phase, ok, changes, problems, crashed, seconds }], ok, seconds }], ok,
+seconds }).
 Exit codes: 0 every check passed, 1 a lifecycle check failed (an operation failed, or its result was not the expected
-one), 2 bad input (unknown stack, invalid config, bad flag), 4 the engine could not run (no CLI, or the baseline
-commit is not in the clone).`;
+one), 2 bad input (unknown stack, invalid config, bad flag), 4 the engine could not run (no CLI, the baseline commit
+is not in the clone, or the program crashed under the engine).`;
 
 function formatReport(report: LifecycleReport): string {
     const lines = [`${report.ok ? "✅" : "❌"} ${report.stack} ${report.run} (${report.seconds.toFixed(1)} s)`];
@@ -91,5 +92,7 @@ runTool(usage, { stack: { type: "string" }, json: { type: "boolean" } }, async (
     } else {
         console.log(`lifecycle of ${stacks.join(", ")}: ${ok ? "passed" : "FAILED"} in ${seconds.toFixed(1)} s`);
     }
-    return ok ? ExitCode.ok : ExitCode.failed;
+    // A crash of the program hides what the lifecycle would have shown.
+    const crashed = reports.some((report) => report.phases.some((phase) => phase.crashed));
+    return crashed ? ExitCode.engineFailed : ok ? ExitCode.ok : ExitCode.failed;
 });

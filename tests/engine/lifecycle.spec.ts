@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -10,7 +10,14 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { EngineSession } from "../../src/engine/engineSession";
-import { extractProgram, remainingSet, removeProgram, retainedSet, upgradeBaseline } from "../../src/engine/lifecycle";
+import {
+    extractProgram,
+    remainingSet,
+    removeProgram,
+    retainedSet,
+    runLifecycle,
+    upgradeBaseline,
+} from "../../src/engine/lifecycle";
 import { findCli, type CliLocation } from "../../src/engine/pulumiCli";
 import { StateFile } from "../../src/engine/standins/stateFile";
 import { StatefulService, workspaceIdOfHost, type Caller } from "../../src/engine/standins/statefulService";
@@ -286,6 +293,7 @@ describe("the real engine against the stateful stand-ins: the order destroy and 
             assert.ok((await old.up()).ok);
             const destroyed = await old.destroy();
             assert.equal(destroyed.ok, false);
+            assert.deepEqual(destroyed.programErrors, [], "a refused step, not a crash of the program");
             assert.ok(
                 destroyed.errors.some((error) =>
                     /Catalog 'lakestream_dev' is not accessible in current workspace/.test(error),
@@ -358,5 +366,19 @@ describe("the real engine against the stateful stand-ins: the order destroy and 
         const flag = await run(["--bogus"]);
         assert.equal(flag.code, 2);
         assert.match(flag.stderr, /allowed flags: --stack, --json, --help/);
+    });
+
+    it("tells a program that crashes under the engine apart from a refused step", async () => {
+        const project = mkdtempSync(path.join(tmpdir(), "lifecycle-crash-"));
+        copyFileSync(path.join(root, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+        copyFileSync(path.join(root, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
+        writeFileSync(path.join(project, "index.ts"), 'throw new Error("the program broke on purpose");\n');
+        const report = await runLifecycle({ stack: "dev", cli: cli!, projectDir: project, onOutput: quiet });
+        assert.equal(report.ok, false);
+        assert.deepEqual(
+            report.phases.map((phase) => [phase.phase, phase.ok, phase.crashed]),
+            [["up", false, true]],
+        );
+        assert.ok(report.phases[0].problems.some((problem) => problem.includes("the program broke on purpose")));
     });
 });
