@@ -6,6 +6,7 @@ import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type { StandinProvider } from "./standinProvider";
+import { deleteCalls } from "./statefulService";
 import type { WireObject } from "./wire";
 
 type Callback = (error: grpc.ServiceError | null, response?: unknown) => void;
@@ -35,10 +36,11 @@ function handle<Request>(work: (request: Request) => unknown) {
 }
 
 /**
- * A call that changes something at the service answers after `latency` milliseconds, as a call over the network does.
+ * A call that changes something at the service answers after `latency` milliseconds, as calls over the network do
+ * (a delete that takes the provider several calls takes that many times as long, statefulService.ts deleteCalls).
  * Without it the engine's parallel steps would race in whatever order the plugin happens to receive them; with it they
- * end in the order the engine's dependencies decide, as against the services (a delete that waits for two other
- * deletes ends after one that waits for none).
+ * end as against the services: steps the engine runs side by side finish in the order of their calls' count, and a
+ * step that waits for others ends after them.
  */
 function handleAfter<Request>(latency: (request: Request) => number, work: (request: Request) => unknown) {
     const now = handle(work);
@@ -151,7 +153,9 @@ export async function serveStandin(provider: StandinProvider, stack: string, ser
                 ),
         ),
         delete: handleAfter(
-            () => serviceLatency,
+            (request: providerProto.DeleteRequest) =>
+                serviceLatency *
+                deleteCalls(typeOf(request.getType(), request.getUrn()), toObject(request.getProperties())),
             (request: providerProto.DeleteRequest) => {
                 provider.delete(typeOf(request.getType(), request.getUrn()), request.getId());
                 return new Empty();

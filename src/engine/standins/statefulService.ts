@@ -57,6 +57,22 @@ export function catalogOf(type: string, id: string, inputs: WireObject): string 
     }
 }
 
+/**
+ * How many service calls the provider makes to delete a resource; the last one is where the service checks access.
+ * A schema with force_destroy is emptied first: the provider lists and drops its tables itself before dropping the
+ * schema (terraform-provider-databricks issue #2906: with force_destroy "all tables and views are dropped", by the
+ * provider, and volumes and functions were not). A Grants delete reads the securable's current grants and then
+ * removes them in an update (the Unity Catalog permissions API: GET then PATCH of `/unity-catalog/permissions`).
+ * A workspace binding's delete is one update of the securable's bindings.
+ */
+export function deleteCalls(type: string, state: WireObject): number {
+    const plain = unwrapSecrets(state) as WireObject;
+    if (type === schemaType && plain.forceDestroy === true) {
+        return 2;
+    }
+    return type === "databricks:index/grants:Grants" ? 2 : 1;
+}
+
 function digits(seed: string, length: number): string {
     return BigInt(`0x${createHash("sha256").update(seed).digest("hex")}`)
         .toString()
