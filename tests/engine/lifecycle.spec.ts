@@ -20,7 +20,12 @@ import {
 } from "../../src/engine/lifecycle";
 import { findCli, type CliLocation } from "../../src/engine/pulumiCli";
 import { StateFile } from "../../src/engine/standins/stateFile";
-import { StatefulService, workspaceIdOfHost, type Caller } from "../../src/engine/standins/statefulService";
+import {
+    deleteCalls,
+    StatefulService,
+    workspaceIdOfHost,
+    type Caller,
+} from "../../src/engine/standins/statefulService";
 import { mockSubscriptionId } from "../../src/plan/mockCloud";
 
 const root = path.join(__dirname, "..", "..");
@@ -254,6 +259,13 @@ describe("stateful stand-ins", () => {
         }
     });
 
+    it("takes a forced schema drop and a grants removal two calls, a binding's removal one", () => {
+        assert.equal(deleteCalls(schemaType, { forceDestroy: true }), 2);
+        assert.equal(deleteCalls(schemaType, { forceDestroy: false }), 1);
+        assert.equal(deleteCalls(grantsType, { schema: "cat.bronze" }), 2);
+        assert.equal(deleteCalls(bindingType, { securableName: "cat" }), 1);
+    });
+
     it("takes the retained set from the engine's state, providers and components aside", () => {
         assert.deepEqual(
             retainedSet([
@@ -281,43 +293,47 @@ describe("the real engine against the stateful stand-ins: the order destroy and 
 
     const quiet = () => undefined;
 
-    it(`fails dev's destroy with the binding nothing depends on (${upgradeBaseline}), and passes with this version`, async () => {
-        const old = new EngineSession({
-            stack: "dev",
-            stackFile: path.join(baseline, "Pulumi.dev.yaml"),
-            projectDir: baseline,
-            cli: cli!,
-            onOutput: quiet,
+    for (const stack of ["dev", "prod"]) {
+        it(`fails ${stack}'s destroy with the binding nothing depends on (${upgradeBaseline}), and passes with this version`, async () => {
+            const old = new EngineSession({
+                stack,
+                stackFile: path.join(baseline, `Pulumi.${stack}.yaml`),
+                projectDir: baseline,
+                cli: cli!,
+                onOutput: quiet,
+            });
+            try {
+                assert.ok((await old.up()).ok);
+                const destroyed = await old.destroy();
+                assert.equal(destroyed.ok, false);
+                assert.deepEqual(destroyed.programErrors, [], "a refused step, not a crash of the program");
+                assert.ok(
+                    destroyed.errors.some((error) =>
+                        new RegExp(`Catalog 'lakestream_${stack}' is not accessible in current workspace`).test(error),
+                    ),
+                    destroyed.errors.join("\n"),
+                );
+            } finally {
+                old.close();
+            }
+            const current = new EngineSession({
+                stack,
+                stackFile: path.join(root, `Pulumi.${stack}.yaml`),
+                cli: cli!,
+                onOutput: quiet,
+            });
+            try {
+                assert.ok((await current.up()).ok);
+                const retained = retainedSet(await current.exportState());
+                const destroyed = await current.destroy();
+                assert.ok(destroyed.ok, destroyed.errors.join("\n"));
+                assert.deepEqual(remainingSet(current.standinState()), retained);
+                assert.equal(retained.length, stack === "dev" ? 0 : 12);
+            } finally {
+                current.close();
+            }
         });
-        try {
-            assert.ok((await old.up()).ok);
-            const destroyed = await old.destroy();
-            assert.equal(destroyed.ok, false);
-            assert.deepEqual(destroyed.programErrors, [], "a refused step, not a crash of the program");
-            assert.ok(
-                destroyed.errors.some((error) =>
-                    /Catalog 'lakestream_dev' is not accessible in current workspace/.test(error),
-                ),
-                destroyed.errors.join("\n"),
-            );
-        } finally {
-            old.close();
-        }
-        const current = new EngineSession({
-            stack: "dev",
-            stackFile: path.join(root, "Pulumi.dev.yaml"),
-            cli: cli!,
-            onOutput: quiet,
-        });
-        try {
-            assert.ok((await current.up()).ok);
-            const destroyed = await current.destroy();
-            assert.ok(destroyed.ok, destroyed.errors.join("\n"));
-            assert.deepEqual(remainingSet(current.standinState()), []);
-        } finally {
-            current.close();
-        }
-    });
+    }
 
     it(`fails prod's adoption when the binding waits for the import (${upgradeBaseline}), and passes with this version`, async () => {
         for (const adoptWith of [baseline, root]) {
