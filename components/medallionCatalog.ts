@@ -88,12 +88,38 @@ export class MedallionCatalog extends pulumi.ComponentResource {
         if (forceDestroy && args.keepOnDestroy) {
             throw new pulumi.ResourceError("forceDestroy and keepOnDestroy contradict each other: choose one", this);
         }
+        // ISOLATED: only the workspaces bound to the catalog can reach it and what it holds (Databricks, "Limit
+        // catalog access to specific workspaces"). The provider binds the catalog to the workspace that creates it;
+        // the binding below records that in the state, and it is the one thing every other piece of the catalog
+        // needs: each depends on it, so that `destroy` deletes it last (with the binding gone first, the schema,
+        // volume and grant deletes fail "not accessible in current workspace": terraform-provider-databricks #5300).
+        // Its name and inputs are those of earlier versions, so an update of a deployed stack keeps it in place.
+        const isolated = args.workspaceId !== undefined;
+        const adopting = args.adoptExisting === true;
+        let binding: databricks.WorkspaceBinding | undefined;
+        const bindingArgs = (securableName: pulumi.Input<string>): databricks.WorkspaceBindingArgs => ({
+            securableName,
+            securableType: "catalog",
+            workspaceId: args.workspaceId as pulumi.Input<string>,
+            bindingType: "BINDING_TYPE_READ_WRITE",
+        });
+        if (isolated && adopting) {
+            // A kept catalog is bound to the destroyed workspace only, so the new one cannot read it: the binding
+            // comes first, from plain names (the catalog's name, the new workspace's id), and every import waits
+            // for it. Binding is a metastore-level call any attached workspace may make as the catalog's owner.
+            binding = new databricks.WorkspaceBinding(`${name}-binding`, bindingArgs(args.catalogName), {
+                parent: this,
+            });
+        }
+        // Copied into each resource's options when it is declared: the catalog itself never waits for its own binding.
+        const afterBinding: pulumi.Resource[] = binding !== undefined ? [binding] : [];
         // Kept data leaves Pulumi's state on destroy but stays in Unity Catalog, checkpoints included; a later
         // deployment adopts it by the ids the Databricks provider uses: the full name.
         const dataOptions = (fullName: string): pulumi.CustomResourceOptions => ({
             parent: this,
             retainOnDelete: args.keepOnDestroy ?? false,
-            ...(args.adoptExisting === true ? { import: fullName } : {}),
+            ...(adopting ? { import: fullName } : {}),
+            dependsOn: [...afterBinding],
         });
         const catalog = new databricks.Catalog(
             `${name}-catalog`,
@@ -103,22 +129,14 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 forceDestroy,
                 comment: "Weather events landed by the lakestream medallion job",
                 properties: args.owner !== undefined ? { owner: args.owner } : undefined,
-                isolationMode: args.workspaceId !== undefined ? "ISOLATED" : undefined,
+                isolationMode: isolated ? "ISOLATED" : undefined,
             },
             dataOptions(args.catalogName),
         );
-        if (args.workspaceId !== undefined) {
-            // ISOLATED binds the catalog to the workspace that creates it; the binding keeps that fact in the state.
-            new databricks.WorkspaceBinding(
-                `${name}-binding`,
-                {
-                    securableName: catalog.name,
-                    securableType: "catalog",
-                    workspaceId: args.workspaceId,
-                    bindingType: "BINDING_TYPE_READ_WRITE",
-                },
-                { parent: this },
-            );
+        if (isolated && !adopting) {
+            // A new catalog is created first (the binding needs it to exist); its contents then wait for the binding.
+            binding = new databricks.WorkspaceBinding(`${name}-binding`, bindingArgs(catalog.name), { parent: this });
+            afterBinding.push(binding);
         }
 
         const schemas = Object.fromEntries(
@@ -163,7 +181,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                         ]),
                     ),
             },
-            { parent: this },
+            { parent: this, dependsOn: [...afterBinding] },
         );
         for (const layer of medallionLayers) {
             new databricks.Grants(
@@ -180,7 +198,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                         ]),
                     ),
                 },
-                { parent: this },
+                { parent: this, dependsOn: [...afterBinding] },
             );
         }
         new databricks.Grants(
@@ -189,7 +207,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                 volume: volume.id,
                 grants: runAs.apply((principal) => [{ principal, privileges: runAsVolumePrivileges }]),
             },
-            { parent: this },
+            { parent: this, dependsOn: [...afterBinding] },
         );
 
         this.catalogName = catalog.name;

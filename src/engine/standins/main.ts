@@ -5,6 +5,7 @@ import { mockCall, newMockResource } from "../../plan/mockCloud";
 import { credentialVariable } from "../credentials";
 import { serveStandin } from "./server";
 import { StandinProvider, type ServiceModel } from "./standinProvider";
+import { StateFile } from "./stateFile";
 import type { WireObject } from "./wire";
 
 /**
@@ -45,8 +46,13 @@ const stack = process.env.LAKESTREAM_STANDIN_STACK ?? "";
 // One cache file per provider: the two plugin processes of a preview run side by side and would overwrite each other.
 const cacheDir = process.env.LAKESTREAM_SHAPE_CACHE_DIR;
 const shapeCache = cacheDir === undefined ? undefined : path.join(cacheDir, `sdk-shapes-${packageName}.json`);
-const provider = new StandinProvider(packageName, manifest.version, mockService, shapeCache);
-serveStandin(provider, stack).catch((error: unknown) => {
+// What exists is shared by every plugin process of one engine session (a file in its scratch folder); without one, a
+// process keeps it in memory, which is all a preview from an empty state needs.
+const stateFile = new StateFile(process.env.LAKESTREAM_STANDIN_STATE);
+const provider = new StandinProvider(packageName, manifest.version, mockService, shapeCache, stateFile);
+// Milliseconds each create, update and delete takes (server.ts, handleAfter); none unless the session sets it.
+const latency = Number(process.env.LAKESTREAM_STANDIN_LATENCY_MS ?? "0");
+serveStandin(provider, stack, Number.isFinite(latency) ? latency : 0).catch((error: unknown) => {
     console.error(`the ${packageName} stand-in could not start: ${(error as Error).message}`);
     process.exit(1);
 });

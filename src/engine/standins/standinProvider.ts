@@ -1,5 +1,7 @@
 // What an offline stand-in for a real provider answers the engine: the documented behaviour, and nothing invented.
 import { outputShapeOf, type OutputShape } from "./sdkShapes";
+import { StateFile } from "./stateFile";
+import { StatefulService, workspaceIdOfHost, type Caller } from "./statefulService";
 import { isRecord, isWireSecret, unwrapSecrets, wireSecret, wireUnknown, type WireObject } from "./wire";
 
 /** The service behind a stand-in: what exists once a resource is created, and what a data source answers. */
@@ -57,35 +59,84 @@ export function stackOfUrn(urn: string): string {
  * The provider side of a stand-in. Preview follows the SDK's declarations; what exists after a create comes from the
  * service model; secrets the engine sent stay secret in the state.
  */
+/** What the service answers for an existing resource: its id, state and the inputs it has. */
+export interface ReadResult {
+    id: string;
+    properties: WireObject;
+    inputs: WireObject;
+}
+
+/**
+ * The provider side of a stand-in. Preview follows the SDK's declarations; what exists after a create comes from the
+ * service model and stays in the session's state (read, updated and deleted there, with the services' refusals);
+ * secrets the engine sent stay secret in the state.
+ */
 export class StandinProvider {
+    private caller: Caller;
+    private readonly service: StatefulService;
+
     constructor(
         readonly packageName: string,
         readonly version: string,
-        private readonly service: ServiceModel,
+        private readonly model: ServiceModel,
         private readonly shapeCacheFile?: string,
-    ) {}
+        state: StateFile = new StateFile(),
+    ) {
+        this.caller = { packageName };
+        this.service = new StatefulService(state);
+    }
+
+    /**
+     * The provider's configuration: a databricks provider's `host` names the workspace every call goes through,
+     * which decides what an ISOLATED catalog lets it do.
+     */
+    configure(variables: Record<string, string>): void {
+        const host = variables["databricks:config:host"] ?? variables.host;
+        this.caller = { packageName: this.packageName, workspaceId: workspaceIdOfHost(host) };
+    }
 
     create(urn: string, type: string, name: string, inputs: WireObject, preview: boolean): CreateResult {
         if (preview) {
             // The engine takes an empty id in a preview as "unknown until created".
             return { id: "", properties: previewState(inputs, outputShapeOf(type, this.shapeCacheFile)) };
         }
-        const { id, state } = this.service.create({
-            type,
-            name,
-            stack: stackOfUrn(urn),
-            inputs: unwrapSecrets(inputs) as WireObject,
-        });
-        const properties: WireObject = { ...state };
-        for (const [key, value] of Object.entries(inputs)) {
-            if (isWireSecret(value) && properties[key] !== undefined) {
-                properties[key] = wireSecret(properties[key]);
+        return this.service.create(this.caller, { type, name, urn }, inputs, () => {
+            const { id, state } = this.model.create({
+                type,
+                name,
+                stack: stackOfUrn(urn),
+                inputs: unwrapSecrets(inputs) as WireObject,
+            });
+            const properties: WireObject = { ...state };
+            for (const [key, value] of Object.entries(inputs)) {
+                if (isWireSecret(value) && properties[key] !== undefined) {
+                    properties[key] = wireSecret(properties[key]);
+                }
             }
+            return { id, properties };
+        });
+    }
+
+    /** The resource with this id, or undefined when the service has none. */
+    read(type: string, id: string): ReadResult | undefined {
+        const found = this.service.read(this.caller, type, id);
+        return found === undefined ? undefined : { id: found.id, properties: found.properties, inputs: found.inputs };
+    }
+
+    /** The state after an update; a preview's planned update changes nothing at the service. */
+    update(type: string, id: string, olds: WireObject, news: WireObject, preview = false): WireObject {
+        const properties = { ...olds, ...news };
+        if (!preview) {
+            this.service.update(this.caller, type, id, news, properties);
         }
-        return { id, properties };
+        return properties;
+    }
+
+    delete(type: string, id: string): void {
+        this.service.delete(this.caller, type, id);
     }
 
     invoke(token: string, args: WireObject, stack: string): WireObject {
-        return this.service.invoke(token, unwrapSecrets(args) as WireObject, stack);
+        return this.model.invoke(token, unwrapSecrets(args) as WireObject, stack);
     }
 }

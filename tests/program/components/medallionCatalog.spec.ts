@@ -131,4 +131,36 @@ describe("MedallionCatalog", function () {
         );
         assert.deepEqual([...new Set(principals)], ["runner@example.com"]);
     });
+
+    it("adopting, binds the kept catalog by its plain name (a binding to create, not to import) and imports the rest", async function () {
+        new components.MedallionCatalog("ls", {
+            catalogName: "lakestream_prod",
+            keepOnDestroy: true,
+            adoptExisting: true,
+            runAs: components.fixedRunAs("servicePrincipal", appId),
+            workspaceId: "2222222222222222",
+        });
+        await settle();
+        const [binding] = ofType(recorded, "databricks:index/workspaceBinding:WorkspaceBinding");
+        assert.deepEqual(binding.inputs, {
+            securableName: "lakestream_prod",
+            securableType: "catalog",
+            workspaceId: "2222222222222222",
+            bindingType: "BINDING_TYPE_READ_WRITE",
+        });
+        assert.equal(binding.importId, undefined);
+        assert.deepEqual(
+            recorded
+                .filter((resource) => resource.importId !== undefined)
+                .map((resource) => resource.importId)
+                .sort(),
+            [
+                "lakestream_prod",
+                "lakestream_prod.bronze",
+                "lakestream_prod.bronze.checkpoints",
+                "lakestream_prod.gold",
+                "lakestream_prod.silver",
+            ],
+        );
+    });
 });
