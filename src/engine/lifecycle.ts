@@ -21,6 +21,8 @@ export interface PhaseReport {
     ok: boolean;
     /** Steps by kind ("create", "same", "delete", "import", ...). */
     changes: Record<string, number>;
+    /** Each resource the operation updated or replaced, as "<op> <urn>": what an upgrade or adoption changes in place. */
+    updated: string[];
     /** What failed: the engine's errors, or the check that did not hold. */
     problems: string[];
     /** The program crashed under the engine: the lifecycle could not be run, rather than failing a check. */
@@ -80,6 +82,9 @@ function phase(name: string, result: OperationResult, checks: string[] = []): Ph
         phase: name,
         ok: problems.length === 0,
         changes: result.changes,
+        updated: result.steps
+            .filter((step) => /^(update|replace|create-replacement)$/.test(step.op))
+            .map((step) => `${step.op} ${step.urn}`),
         problems,
         crashed: result.programErrors.length > 0,
         seconds: result.seconds,

@@ -22,7 +22,8 @@ for the session and refuse what the services refuse (src/engine/standins):
   upgrade:   up with the program of commit ${upgradeBaseline} -> up with this version (the catalog's workspace binding
              neither deleted nor replaced) -> destroy.
 Without --stack, every Pulumi.<stack>.yaml of the project. The engine's output goes to stderr; the report to stdout
-(--json: { stacks: [{ stack, run, phases: [{ phase, ok, changes, problems, crashed, seconds }], ok, seconds }], ok,
+(--json: { stacks: [{ stack, run, phases: [{ phase, ok, changes, updated, problems, crashed,
+seconds }], ok, seconds }], ok,
 seconds }).
 Exit codes: 0 every check passed, 1 a lifecycle check failed (an operation failed, or its result was not the expected
 one), 2 bad input (unknown stack, invalid config, bad flag), 4 the engine could not run (no CLI, the baseline commit
@@ -37,6 +38,9 @@ function formatReport(report: LifecycleReport): string {
         lines.push(
             `    ${phase.ok ? "ok  " : "FAIL"} ${phase.phase.padEnd(26)} ${phase.seconds.toFixed(1).padStart(5)} s  ${changes}`,
         );
+        for (const updated of phase.updated) {
+            lines.push(`         ${updated}`);
+        }
         for (const problem of phase.problems) {
             lines.push(`         ${problem.split("\n").join("\n         ")}`);
         }
