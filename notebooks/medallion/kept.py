@@ -14,7 +14,7 @@ from pathlib import Path
 MANIFEST = "lakestream-lakehouse.json"
 MANIFEST_VERSION = 1
 # Exit code of a --keep folder that is neither new, nor empty, nor a lakehouse of ours (2 is bad flags or input).
-EXIT_NOT_A_LAKEHOUSE = 4
+EXIT_NOT_A_LAKEHOUSE = 5
 DEFAULTS = {"streams": "single", "gold_mode": "update"}
 FLAGS = {"source": "--source", "streams": "--streams", "gold_mode": "--gold-mode"}
 
@@ -24,7 +24,7 @@ class KeepRefused(Exception):
 
 
 class NotALakehouse(Exception):
-    """The --keep folder is neither new nor empty, and not a lakehouse this command made (exit 4)."""
+    """The --keep folder is neither new nor empty, and not a lakehouse this command made (exit 5)."""
 
 
 @dataclass

@@ -5,7 +5,7 @@ Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|app
        python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
                                  [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
 
-Exit codes: 0 done, 1 the pipeline failed, 2 bad flags or input (or a --keep run refused), 4 --keep names a folder
+Exit codes: 0 done, 1 the pipeline failed, 2 bad flags or input (or a --keep run refused), 5 --keep names a folder
 that is not a lakehouse of ours (3: Event Hubs did not answer in time).
 """
 

@@ -319,7 +319,7 @@ def test_a_folder_that_is_not_a_lakehouse_of_ours_exits_4_naming_it(tmp_path, se
     setup(keep)
     before = sorted(keep.rglob("*"))
     result = run("--input", write(tmp_path / "events.json", GOOD), "--keep", str(keep))
-    assert result.returncode == 4
+    assert result.returncode == 5
     assert result.stderr.startswith(f"error: --keep {keep}: ") and detail in result.stderr
     assert "expected a new or empty directory, or a lakehouse an earlier" in result.stderr
     assert sorted(keep.rglob("*")) == before
