@@ -46,7 +46,7 @@ interface Marker {
 }
 
 /** Makes `dir` ready for a new project: creates it, or empties what a previous run wrote; refuses anything else. */
-function prepareOut(dir: string): void {
+export function prepareOut(dir: string): void {
     let entries: string[];
     try {
         const stat = fs.statSync(dir);
@@ -84,7 +84,7 @@ function prepareOut(dir: string): void {
     }
 }
 
-function writeProject(dir: string, files: ProjectFile[], stack: string): void {
+export function writeProject(dir: string, files: ProjectFile[], stack: string): void {
     for (const file of files) {
         const target = path.join(dir, ...file.path.split("/"));
         fs.mkdirSync(path.dirname(target), { recursive: true });
