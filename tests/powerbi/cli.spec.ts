@@ -67,20 +67,23 @@ describe("powerbi command line", function () {
         assert.ok(expressions.includes('"lakestream_prod"'));
     });
 
-    it("writes a project from the offline plan of a stack file, naming the placeholders", async () => {
-        const out = path.join(tempDir(), "project");
-        const result = await powerbi(["--stack-file", "Pulumi.dev.yaml", "--out", out]);
-        assert.equal(result.code, 0, result.stderr);
-        assert.match(
-            result.stdout,
-            /placeholders \(the offline plan does not know them\): powerBi\.host, powerBi\.httpPath, powerBi\.catalog, powerBi\.schema/,
-        );
-        const expressions = fs.readFileSync(
-            path.join(out, "lakestream-dev.SemanticModel", "definition", "expressions.tmdl"),
-            "utf8",
-        );
-        assert.ok(expressions.includes('"<powerBi.host from pulumi up>"'));
-    });
+    for (const stack of ["dev", "prod"]) {
+        it(`writes a project from the offline plan of Pulumi.${stack}.yaml, naming the placeholders`, async () => {
+            const out = path.join(tempDir(), "project");
+            const result = await powerbi(["--stack-file", `Pulumi.${stack}.yaml`, "--out", out]);
+            assert.equal(result.code, 0, result.stderr);
+            assert.match(
+                result.stdout,
+                /placeholders \(the offline plan does not know them\): powerBi\.host, powerBi\.httpPath, powerBi\.catalog, powerBi\.schema/,
+            );
+            assert.match(result.stdout, /checks passed/);
+            const expressions = fs.readFileSync(
+                path.join(out, `lakestream-${stack}.SemanticModel`, "definition", "expressions.tmdl"),
+                "utf8",
+            );
+            assert.ok(expressions.includes('"<powerBi.host from pulumi up>"'));
+        });
+    }
 
     it("replaces a project it wrote before, and leaves nothing of the old one", async () => {
         const out = path.join(tempDir(), "project");
