@@ -39,6 +39,12 @@ export function connectionFromOutputs(outputs: Partial<LakestreamStackOutputs>, 
             `output "powerBi.host" of stack "${stack}" must be a host name without scheme (got "${connection.host}")`,
         );
     }
+    // The table names a file and a folder entry of the project.
+    if (!/^[A-Za-z0-9_]+$/.test(connection.table)) {
+        throw new UsageError(
+            `output "powerBi.table" of stack "${stack}" must be letters, digits and "_" (got "${connection.table}")`,
+        );
+    }
     if (!connection.httpPath.startsWith("/")) {
         throw new UsageError(
             `output "powerBi.httpPath" of stack "${stack}" must start with "/" (got "${connection.httpPath}")`,

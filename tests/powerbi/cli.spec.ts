@@ -194,6 +194,26 @@ describe("powerbi command line", function () {
             assert.match(result.stderr, /output "powerBi" of stack "dev" has no "httpPath"/);
         });
 
+        it("on a powerBi output whose host has a scheme, or whose table could not name a file", async () => {
+            for (const [field, value, message] of [
+                [
+                    "host",
+                    "https://adb-1.azuredatabricks.net",
+                    /"powerBi\.host" of stack "dev" must be a host name without scheme/,
+                ],
+                [
+                    "table",
+                    "../weather",
+                    /"powerBi\.table" of stack "dev" must be letters, digits and "_" \(got "\.\.\/weather"\)/,
+                ],
+            ] as const) {
+                const outputs = outputsFile({ powerBi: { ...powerBi, [field]: value } });
+                const result = await powerbi(["--stack", "dev", "--outputs-file", outputs, "--out", tempDir()]);
+                assert.equal(result.code, 2, field);
+                assert.match(result.stderr, message);
+            }
+        });
+
         it("on a non-empty --out that is not a project it wrote, touching nothing", async () => {
             const out = tempDir();
             writeFileSync(path.join(out, "mine.txt"), "keep me");
