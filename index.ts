@@ -10,6 +10,7 @@ import {
     MedallionCatalog,
     MedallionJob,
     PowerBiConnection,
+    StackDashboards,
     StreamingCluster,
     WorkspaceAccess,
     answered,
@@ -161,6 +162,24 @@ const powerBiConnection = new PowerBiConnection(
     onWorkspace,
 );
 
+// The AI/BI dashboards run on Power BI's warehouse (never the streaming compute) and live in the stack's code folder.
+const dashboards = config.dashboard.enabled
+    ? new StackDashboards(
+          prefix,
+          {
+              workspaceUrl: workspace.workspaceUrl,
+              parentPath: job.workspaceFolder,
+              warehouseId: powerBiConnection.sqlWarehouseId,
+              catalogName: catalog.catalogName,
+              schemaNames: { silver: catalog.schemaNames.silver, gold: catalog.schemaNames.gold },
+              readerGroups: access.readerGroups,
+              runAs,
+              owner: config.owner,
+          },
+          onWorkspace,
+      )
+    : undefined;
+
 // One object, so that an output the stack does not have is absent rather than undefined (which the engine warns
 // about and drops).
 export = {
@@ -190,6 +209,9 @@ export = {
           }
         : {}),
     ...(powerBiConnection.sqlWarehouseId !== undefined ? { sqlWarehouseId: powerBiConnection.sqlWarehouseId } : {}),
+    ...(dashboards !== undefined
+        ? { dashboardUrl: dashboards.dashboardUrl, ownerDashboardUrl: dashboards.ownerDashboardUrl }
+        : {}),
     powerBi: {
         host: powerBiConnection.host,
         httpPath: powerBiConnection.httpPath,

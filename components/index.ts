@@ -13,3 +13,5 @@ export * from "./streamingCluster";
 export * from "./medallionJobPlan";
 export * from "./medallionJob";
 export * from "./powerBiConnection";
+export * from "./dashboardPlan";
+export * from "./dashboards";

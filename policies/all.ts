@@ -16,6 +16,8 @@ import { grantsGoldOnly } from "./databricks/grantsGoldOnly";
 import { jobCodeNotInShared } from "./databricks/jobCodeNotInShared";
 import { jobRunAs } from "./databricks/jobRunAs";
 import { powerBiTargetsSqlWarehouse } from "./databricks/powerBiTargetsSqlWarehouse";
+import { dashboardNoEmbeddedCredentials } from "./databricks/dashboardNoEmbeddedCredentials";
+import { dashboardOnStackWarehouse } from "./databricks/dashboardOnStackWarehouse";
 import { continuousJobTaskRetry } from "./databricks/continuousJobTaskRetry";
 import { jobFailureNotification } from "./databricks/jobFailureNotification";
 import { jobOnJobCompute } from "./databricks/jobOnJobCompute";
@@ -59,6 +61,8 @@ export const definitions = [
     clusterRequiredTags,
     sqlWarehouseAutoStop,
     powerBiTargetsSqlWarehouse,
+    dashboardOnStackWarehouse,
+    dashboardNoEmbeddedCredentials,
     jobRunAs,
     jobCodeNotInShared,
     grantsGoldOnly,

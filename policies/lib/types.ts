@@ -21,6 +21,7 @@ export const ResourceTypes = {
     notebook: "databricks:index/notebook:Notebook",
     workspaceFile: "databricks:index/workspaceFile:WorkspaceFile",
     directory: "databricks:index/directory:Directory",
+    dashboard: "databricks:index/dashboard:Dashboard",
     /** The program's component that owns the Power BI connection and the warehouse it targets. */
     powerBiConnection: "lakestream:reporting:PowerBiConnection",
     storageAccount: "azure-native:storage:StorageAccount",

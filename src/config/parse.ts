@@ -41,6 +41,8 @@ export interface LakestreamConfig {
         notify: string[];
     };
     powerBi: ParsedConfig["powerBi"];
+    /** The AI/BI dashboards: `enabled` creates the readers' and the owners' dashboard. */
+    dashboard: ParsedConfig["dashboard"];
     /** The one identity the job and its compute run as; undefined runs them as the identity that deploys. */
     runAs?: RunAsConfig;
     /** Account-level groups that read gold (and use the SQL warehouse). */
@@ -117,6 +119,7 @@ function withDerivedDefaults(stack: string, config: ParsedConfig): LakestreamCon
             notify: config.job.notify ?? [config.owner],
         },
         powerBi: config.powerBi,
+        dashboard: config.dashboard,
         runAs: toRunAs(config.runAs),
         readers: config.readers,
         cost: config.cost,

@@ -6,6 +6,7 @@ import { catalogRules, catalogSchema } from "./catalog";
 import { clusterRules, clusterSchema } from "./cluster";
 import { databricksRules, databricksSchema } from "./databricks";
 import { eventHubsRules, eventHubsSchema } from "./eventHubs";
+import { dashboardSchema } from "./dashboard";
 import { configBoolean, guidPattern, type CrossFieldProblem, type CrossFieldRule } from "./fields";
 import { jobRules, jobSchema, retriesOnlyScheduled } from "./job";
 import { powerBiRules, powerBiSchema } from "./powerBi";
@@ -57,6 +58,7 @@ export const stackConfigSchema = z
         interactiveCluster: configBoolean().default(false),
         job: jobSchema.prefault({}),
         powerBi: powerBiSchema.prefault({}),
+        dashboard: dashboardSchema.prefault({}),
         runAs: runAsSchema.optional(),
         readers: readersSchema,
         cost: costSchema,

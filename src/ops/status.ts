@@ -93,6 +93,8 @@ export interface StatusReport {
     /** Null when the stack has no SQL warehouse: gold and lag are then unavailable by design, not by failure. */
     sqlWarehouseId: string | null;
     verdict: { state: Verdict; reasons: string[] };
+    /** Links to the stack's AI/BI dashboards, from its outputs; null when the stack has none. */
+    dashboards: { readers: string; owners: string } | null;
     job: Part<JobStatus>;
     /** The stack's all-purpose cluster; null when the stack has none (the job runs on its own job clusters). */
     cluster: Part<ClusterStatus> | null;
@@ -493,6 +495,10 @@ export async function collectStatus(inputs: StatusInputs): Promise<StatusReport>
         stack: inputs.stack,
         checkedAt: inputs.now.toISOString(),
         sqlWarehouseId: inputs.outputs.sqlWarehouseId || null,
+        dashboards:
+            inputs.outputs.dashboardUrl && inputs.outputs.ownerDashboardUrl
+                ? { readers: inputs.outputs.dashboardUrl, owners: inputs.outputs.ownerDashboardUrl }
+                : null,
         job,
         cluster,
         eventHubs,
@@ -615,6 +621,14 @@ export function formatStatus(report: StatusReport): string[] {
         }
     } else if (storage) {
         lines.push(unavailable("storage", storage.error!));
+    }
+    if (report.dashboards !== null) {
+        lines.push(`${label("dashboards")}readers ${report.dashboards.readers}`);
+        lines.push(`${" ".repeat(11)}owners  ${report.dashboards.owners}`);
+    } else {
+        lines.push(
+            `${label("dashboards")}none in the stack outputs (lakestream:dashboard.enabled: false, or deployed before dashboards)`,
+        );
     }
     return lines;
 }

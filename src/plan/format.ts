@@ -67,7 +67,7 @@ const keyInputs: Record<string, string[]> = {
     "databricks:index/workspaceBinding:WorkspaceBinding": ["securableType", "securableName", "bindingType"],
     "databricks:index/permissionAssignment:PermissionAssignment": ["servicePrincipalName", "groupName", "permissions"],
     "databricks:index/directory:Directory": ["path"],
-    "databricks:index/permissions:Permissions": ["accessControls"],
+    "databricks:index/permissions:Permissions": ["dashboardId", "accessControls"],
     "databricks:index/secretAcl:SecretAcl": ["scope", "principal", "permission"],
     "azure-native:databricks:AccessConnector": ["connectorName", "identity"],
     "azure-native:storage:StorageAccount": [
@@ -112,6 +112,7 @@ const keyInputs: Record<string, string[]> = {
         "enableServerlessCompute",
         "warehouseType",
     ],
+    "databricks:index/dashboard:Dashboard": ["displayName", "parentPath", "warehouseId", "embedCredentials"],
     "pulumi:providers:databricks": ["host"],
 };
 

@@ -27,6 +27,9 @@ export interface LakestreamStackOutputs {
     storageResourceGroupName?: string;
     externalLocationName?: string;
     sqlWarehouseId?: string;
+    /** The readers' and the owners' AI/BI dashboards; absent when lakestream:dashboard.enabled is false. */
+    dashboardUrl?: string;
+    ownerDashboardUrl?: string;
     powerBi: {
         host: string;
         httpPath: string;

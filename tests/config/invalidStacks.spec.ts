@@ -34,7 +34,7 @@ const expectedLines: Record<string, string[] | undefined> = {
     ],
     "foreign-namespace": [
         'invalid configuration for stack "foreign-namespace" (1 problem):',
-        '  - lakestraem:owner is not a known setting: "lakestraem" is not a config namespace of this project (lakestream, azure-native, databricks, pulumi); did you mean lakestream:owner? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:runAs, lakestream:readers, lakestream:cost)',
+        '  - lakestraem:owner is not a known setting: "lakestraem" is not a config namespace of this project (lakestream, azure-native, databricks, pulumi); did you mean lakestream:owner? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:dashboard, lakestream:runAs, lakestream:readers, lakestream:cost)',
     ],
     "missing-section": [
         'invalid configuration for stack "missing-section" (1 problem):',
@@ -42,7 +42,7 @@ const expectedLines: Record<string, string[] | undefined> = {
     ],
     "misspelt-section": [
         'invalid configuration for stack "misspelt-section" (2 problems):',
-        "  - lakestream:eventhub is not a known setting; did you mean lakestream:eventHubs? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:runAs, lakestream:readers, lakestream:cost)",
+        "  - lakestream:eventhub is not a known setting; did you mean lakestream:eventHubs? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:dashboard, lakestream:runAs, lakestream:readers, lakestream:cost)",
         "  - lakestream:eventHubs is required (declared in Pulumi.yaml without a default): Pulumi.misspelt-section.yaml must set it",
     ],
     "notify-not-email": [
@@ -92,7 +92,7 @@ const expectedLines: Record<string, string[] | undefined> = {
     ],
     "unknown-top-key": [
         'invalid configuration for stack "unknown-top-key" (1 problem):',
-        "  - lakestream:jobs is not a known setting; did you mean lakestream:job? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:runAs, lakestream:readers, lakestream:cost)",
+        "  - lakestream:jobs is not a known setting; did you mean lakestream:job? (allowed: azure-native:location, lakestream:owner, lakestream:environment, lakestream:ephemeral, lakestream:adoptData, azure-native:subscriptionId, lakestream:resourceGroupName, lakestream:eventHubs, lakestream:databricks, lakestream:catalog, lakestream:cluster, lakestream:interactiveCluster, lakestream:job, lakestream:powerBi, lakestream:dashboard, lakestream:runAs, lakestream:readers, lakestream:cost)",
     ],
     "workers-and-autoscale": [
         'invalid configuration for stack "workers-and-autoscale" (2 problems):',

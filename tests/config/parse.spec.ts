@@ -54,6 +54,21 @@ describe("stack config validation", function () {
         assert.deepEqual(config.powerBi.sqlWarehouse, { clusterSize: "2X-Small", autoStopMinutes: 10 });
     });
 
+    it("turns the dashboards on by default, reads a stack file's 'false', and names a misspelt key", function () {
+        assert.deepEqual(parseStackConfig("dev", validConfig()).dashboard, { enabled: true });
+        assert.deepEqual(parseStackConfig("dev", { ...validConfig(), dashboard: { enabled: "false" } }).dashboard, {
+            enabled: false,
+        });
+        assert.throws(
+            () => parseStackConfig("dev", { ...validConfig(), dashboard: { enable: false } }),
+            /lakestream:dashboard\.enable is not a known setting; did you mean lakestream:dashboard\.enabled\?/,
+        );
+        assert.throws(
+            () => parseStackConfig("dev", { ...validConfig(), dashboard: { enabled: "no" } }),
+            /lakestream:dashboard\.enabled must be a boolean \(got "no"\)/,
+        );
+    });
+
     it("keeps data on destroy by default when the stack is not ephemeral", function () {
         const config = parseStackConfig("prod", { ...validConfig(), ephemeral: false });
         assert.equal(config.catalog.forceDestroy, false);

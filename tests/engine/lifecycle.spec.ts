@@ -132,7 +132,7 @@ describe("stateful stand-ins", () => {
         );
     });
 
-    it("deletes a workspace's own objects with the Azure workspace, keeps Unity Catalog's, and empties a deleted group", () => {
+    it("deletes a workspace's own objects (a dashboard too) with the Azure workspace, keeps Unity Catalog's, and empties a deleted group", () => {
         const { svc, create } = isolatedCatalog();
         const group = "/subscriptions/s/resourceGroups/rg";
         const workspaceId = `${group}/providers/Microsoft.Databricks/workspaces/ws`;
@@ -148,6 +148,7 @@ describe("stateful stand-ins", () => {
             () => ({ id: workspaceId, properties: { workspaceId: creator.workspaceId } }),
         );
         create(creator, jobType, "123", { name: "job" });
+        create(creator, "databricks:index/dashboard:Dashboard", "01ef", { displayName: "weather" });
         create(other, jobType, "456", { name: "another workspace's job" });
         svc.delete(azure, "azure-native:resources:ResourceGroup", group);
         assert.deepEqual(remainingSet(svc.snapshot()), [

@@ -229,6 +229,25 @@ describe("status", function () {
         assert.match(formatStatus(report).join("\n"), /^gold {7}unavailable: needs a SQL warehouse/m);
     });
 
+    it("prints the dashboards' links from the outputs, and says when the stack has none", async () => {
+        const readers = "https://adb-1.1.azuredatabricks.net/dashboardsv3/aaaa/published";
+        const owners = "https://adb-1.1.azuredatabricks.net/dashboardsv3/bbbb/published";
+        outputs.dashboardUrl = readers;
+        outputs.ownerDashboardUrl = owners;
+
+        const withDashboards = await collectStatus(inputs());
+        assert.deepEqual(withDashboards.dashboards, { readers, owners });
+        const text = formatStatus(withDashboards).join("\n");
+        assert.ok(text.includes(`dashboards readers ${readers}`), text);
+        assert.ok(text.includes(`           owners  ${owners}`), text);
+
+        delete outputs.dashboardUrl;
+        delete outputs.ownerDashboardUrl;
+        const without = await collectStatus(inputs());
+        assert.equal(without.dashboards, null);
+        assert.match(formatStatus(without).join("\n"), /^dashboards none in the stack outputs/m);
+    });
+
     describe("the external location's storage", function () {
         const passing = ["READ", "LIST", "WRITE", "DELETE", "PATH_EXISTS"].map((operation) => ({
             operation,

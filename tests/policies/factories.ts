@@ -515,3 +515,19 @@ export function firstDeploy(resources: AnalyzedResource[]): AnalyzedResource[] {
         resource.type.startsWith("databricks:") ? { ...resource, outputs: {} } : resource,
     );
 }
+
+/** The readers' AI/BI dashboard on the Power BI warehouse, from which its warehouseId comes. */
+export function dashboard(change?: Change): AnalyzedResource {
+    return resource(
+        "databricks:index/dashboard:Dashboard",
+        "readers",
+        {
+            displayName: "lakestream-dev weather",
+            parentPath: "/lakestream/dev",
+            warehouseId: "49acb221351a4e65",
+            serializedDashboard: '{"datasets":[],"pages":[]}',
+            embedCredentials: false,
+        },
+        { dependencies: [sqlEndpoint({ stack: change?.stack }).urn], ...change },
+    );
+}

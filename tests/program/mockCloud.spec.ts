@@ -47,6 +47,32 @@ describe("the offline plan's stand-ins", function () {
         }
     });
 
+    it("refuse a dashboard the Lakeview API refuses, and save one as <parent>/<name>.lvdash.json", function () {
+        const create = (inputs: Record<string, unknown>) =>
+            newMockResource(
+                "dev",
+                { type: "databricks:index/dashboard:Dashboard", name: "readers", inputs, custom: true },
+                "update",
+            );
+        const good = {
+            displayName: "weather",
+            parentPath: "/lakestream/dev",
+            warehouseId: "w1",
+            serializedDashboard: "{}",
+        };
+        const created = create(good);
+        assert.match(created.id, /^[0-9a-f]{32}$/);
+        assert.equal(created.state.path, "/lakestream/dev/weather.lvdash.json");
+        assert.equal(created.state.dashboardId, created.id);
+        assert.throws(
+            () => create({ ...good, serializedDashboard: "not json" }),
+            /INVALID_PARAMETER_VALUE: serialized_dashboard/,
+        );
+        assert.throws(() => create({ ...good, serializedDashboard: "[]" }), /is not a JSON object/);
+        assert.throws(() => create({ ...good, displayName: " " }), /display_name is required/);
+        assert.throws(() => create({ ...good, warehouseId: "" }), /warehouse_id is required/);
+    });
+
     it("refuse what Azure and Unity Catalog refuse", function () {
         const create = (type: string, inputs: Record<string, unknown>) =>
             newMockResource("dev", { type, name: "x", inputs, custom: true }, "update");

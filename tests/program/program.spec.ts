@@ -430,6 +430,35 @@ function grantsOf(plan: Plan): { on: string; principal: string; privileges: stri
     });
 }
 
+describe("the AI/BI dashboards", function () {
+    it("puts both in the code folder on the Power BI warehouse, and none with lakestream:dashboard.enabled false", async function () {
+        const plan = await planOfDevWith({});
+        const [warehouse] = ofPlan(plan, "databricks:index/sqlEndpoint:SqlEndpoint");
+        const dashboards = ofPlan(plan, "databricks:index/dashboard:Dashboard");
+        assert.deepEqual(
+            dashboards.map((dashboard) => [dashboard.inputs.parentPath, dashboard.inputs.embedCredentials]),
+            [
+                [plan.outputs.workspaceFolder, false],
+                [plan.outputs.workspaceFolder, false],
+            ],
+        );
+        for (const dashboard of dashboards) {
+            assert.equal(dashboard.inputs.warehouseId, plan.outputs.sqlWarehouseId);
+            assert.ok(
+                dashboard.dependencies.includes(warehouse.urn),
+                "the warehouse id comes from the stack's warehouse",
+            );
+        }
+        assert.match(String(plan.outputs.dashboardUrl), /\/dashboardsv3\/[0-9a-f]{32}\/published$/);
+        assert.match(String(plan.outputs.ownerDashboardUrl), /\/dashboardsv3\/[0-9a-f]{32}\/published$/);
+
+        const without = await planOfDevWith({ dashboard: { enabled: false } });
+        assert.deepEqual(ofPlan(without, "databricks:index/dashboard:Dashboard"), []);
+        assert.equal("dashboardUrl" in without.outputs, false);
+        assert.equal("ownerDashboardUrl" in without.outputs, false);
+    });
+});
+
 describe("who runs the pipeline and who reads it", function () {
     const appId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 

@@ -13,8 +13,9 @@ export interface Caller {
 /**
  * Unity Catalog objects live in the account's metastore, not in a workspace: they outlive the workspace they were
  * created through ("Unity Catalog best practices": the metastore is an account-level container). Every other
- * Databricks object of this program (jobs, notebooks, workspace files, directories, clusters, SQL warehouses, secret
- * scopes and their ACLs, permissions and permission assignments) is a workspace's own and goes with it.
+ * Databricks object of this program (jobs, notebooks, workspace files, directories, clusters, SQL warehouses, AI/BI
+ * dashboards, secret scopes and their ACLs, permissions and permission assignments) is a workspace's own and goes with
+ * it: a Lakeview dashboard is a workspace file (`<folder>/<name>.lvdash.json`, "Manage dashboards with Workspace APIs").
  */
 const unityCatalogTypes = new Set([
     "databricks:index/catalog:Catalog",
