@@ -11,9 +11,12 @@ that is not a lakehouse of ours (3: Event Hubs did not answer in time).
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from medallion.bronze import STARTING_POSITIONS
@@ -50,6 +53,28 @@ SHORT_RUN_EVENTS = 50_000
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 SOURCES = ("file", "eventhubs")
+# LAKESTREAM_PROFILE=1 prints how long each phase of a file run took to stderr (docs/local-pipeline.md).
+PROFILE_ENV = "LAKESTREAM_PROFILE"
+
+
+def _since_process_start() -> float:
+    """Seconds since this process started (the interpreter's own start and the imports included), from /proc."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+@contextmanager
+def phase(name: str):
+    """Times one phase of the run and, with LAKESTREAM_PROFILE=1, prints it to stderr as `phase NAME SECONDS`."""
+    began = time.monotonic()
+    try:
+        yield
+    finally:
+        if os.environ.get(PROFILE_ENV) == "1":
+            print(f"phase {name} {time.monotonic() - began:.2f}", file=sys.stderr, flush=True)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,6 +129,8 @@ def _failure(error: Exception) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.environ.get(PROFILE_ENV) == "1":
+        print(f"phase python-start {_since_process_start():.2f}", file=sys.stderr, flush=True)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.source == "eventhubs":
         return main_eventhubs(args)
@@ -116,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         # Every check runs before anything is created: bad input leaves the file system as it was.
         kept = open_kept(args.keep) if args.keep else None
         settings = settle(kept, "file", args.streams, args.gold_mode)
-        input_path, input_events = _check_input(args.input) if args.input else (None, 0)
-        digest = content_hash(input_path) if input_path else None
+        with phase("line-check"):
+            input_path, input_events = _check_input(args.input) if args.input else (None, 0)
+        with phase("content-hash"):
+            digest = content_hash(input_path) if input_path else None
         if kept is not None and digest is not None:
             check_new_content(kept, digest, args.input)
         if kept is not None and kept.is_new:
@@ -150,23 +179,28 @@ def main(argv: list[str] | None = None) -> int:
                 record(kept, {"file": added, "sha256": digest, "events": events})
         # A short run (the sample, a small file) starts the JVM for start-up speed rather than peak speed.
         events = input_events if input_path else (0 if resumed else SAMPLE_EVENTS)
-        spark = local_session(str(lakehouse / "warehouse"), short_run=events <= SHORT_RUN_EVENTS)
+        with phase("jvm-start"):
+            spark = local_session(str(lakehouse / "warehouse"), short_run=events <= SHORT_RUN_EVENTS)
         try:
             if resumed:
                 register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)
             checkpoints = str(lakehouse / "checkpoints")
-            run_pipeline(spark, str(source), checkpoints, gold_mode, streams=settings["streams"])
-            result = summary(spark)
-            reasons = [] if args.json else quarantine_reasons(spark)
+            run_pipeline(spark, str(source), checkpoints, gold_mode, streams=settings["streams"], phase=phase)
+            with phase("summary"):
+                result = summary(spark)
+                reasons = [] if args.json else quarantine_reasons(spark)
         except Exception as error:  # noqa: BLE001 - a failed batch ends the run with its cause, not a Java stack trace
             kept_note = f"; the lakehouse is kept in {lakehouse}" if args.keep else ""
             print(f"error: the pipeline failed{kept_note}:\n  {_failure(error)}", file=sys.stderr)
             return EXIT_FAILURE
         finally:
-            spark.stop()
+            with phase("jvm-stop"):
+                spark.stop()
     finally:
         if not args.keep:
             shutil.rmtree(lakehouse, ignore_errors=True)
+    if os.environ.get(PROFILE_ENV) == "1":
+        print(f"phase total-in-python {_since_process_start():.2f}", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(result))
     else:

@@ -3,6 +3,7 @@
 Shared by both sources of the local pipeline (`medallion.local` reads a file, `medallion.local_eventhubs` a hub).
 """
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -35,12 +36,15 @@ def run_pipeline(
     gold_mode: str = "update",
     schemas: dict | None = None,
     streams: str = "single",
+    phase=None,
 ) -> None:
     """Runs the pipeline once as a scheduled run over a folder of connector rows: it processes what is new and stops.
 
-    Running it again over the same checkpoints processes only what was added to `source_dir` since.
+    Running it again over the same checkpoints processes only what was added to `source_dir` since. `phase`, when
+    given, is a context manager factory that times each step by name (`medallion.local.phase`).
     """
-    run_layers(spark, read_connector_lines(spark, source_dir), checkpoints, gold_mode, schemas, streams=streams)
+    rows = read_connector_lines(spark, source_dir)
+    run_layers(spark, rows, checkpoints, gold_mode, schemas, streams=streams, phase=phase)
 
 
 def run_layers(
@@ -51,22 +55,28 @@ def run_layers(
     schemas: dict | None = None,
     stall_timeout: float | None = None,
     streams: str = "single",
+    phase=None,
 ) -> DrainReport:
     """Drains `connector_rows` (a stream in the connector's shape) as the job's scheduled run does, and returns what
     the drain read. `single`: one stream writes all four tables per micro-batch (`medallion.single_stream`); `layered`:
     bronze drains into its table, then silver and gold run with availableNow triggers, one after the other."""
     require_choice("streams", streams, STREAMS)
+    timed = phase or (lambda _name: nullcontext())
     schemas = schemas or SCHEMAS
     create = [f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}" for schema in schemas.values()]
-    run_together(spark, *[lambda statement=statement: spark.sql(statement) for statement in create])
     tables = _tables(LOCAL_CATALOG, schemas)
     if streams == "single":
-        create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+        with timed("create-tables"):
+            run_together(spark, *[lambda statement=statement: spark.sql(statement) for statement in create])
+            create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
         batch_rows = {}
-        query = start_single_stream(
-            to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode, batch_rows=batch_rows
-        )
-        return finish_connector_stream(query, "availableNow", stall_timeout, batch_rows)
+        with timed("stream-start"):
+            query = start_single_stream(
+                to_bronze(connector_rows), tables, checkpoints, "availableNow", gold_mode, batch_rows=batch_rows
+            )
+        with timed("stream-batches"):
+            return finish_connector_stream(query, "availableNow", stall_timeout, batch_rows)
+    run_together(spark, *[lambda statement=statement: spark.sql(statement) for statement in create])
     bronze_query = start_bronze(to_bronze(connector_rows), tables.bronze, checkpoints, "availableNow")
     report = finish_connector_stream(bronze_query, "availableNow", stall_timeout)
     run_to_end(

@@ -61,6 +61,17 @@ def _startup_options(short_run: bool) -> list[str]:
     return options
 
 
+def _interpreted_settings(short_run: bool) -> dict[str, str]:
+    """Spark settings for a short run: expressions evaluated as they are rather than compiled. Spark generates Java
+    source for every query and compiles it with Janino; on a cold JVM whose JIT stops at the quick compiler, those
+    compiles cost more than a run of up to 50,000 rows saves with them (measured: one event 25.5 s against 32.6 s,
+    50,000 events 41.5 s against 49.6 s, under the same load). Interpreted evaluation has the same semantics (Spark
+    runs its expression tests both ways), so the tables are the same. `factoryMode` is an internal Spark setting."""
+    if not short_run:
+        return {}
+    return {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
+
+
 def local_session(
     warehouse_dir: str,
     app_name: str = "lakestream-local",
@@ -70,7 +81,8 @@ def local_session(
 ) -> SparkSession:
     """A quiet local Spark 3.5 session with Delta 3.2 and the Event Hubs connector, tables kept under `warehouse_dir`,
     times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint);
-    `short_run` trades peak speed for start-up time (see `_startup_options`)."""
+    `short_run` trades peak speed for start-up time: the quick JIT only (`_startup_options`) and expressions evaluated
+    without compiling them (`_interpreted_settings`)."""
     driver_options = [
         "-Duser.timezone=UTC",
         f"-Dderby.system.home={warehouse_dir}",
@@ -95,7 +107,9 @@ def local_session(
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
     )
+    for key, value in _interpreted_settings(short_run).items():
+        session = session.config(key, value)
+    session = session.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
