@@ -32,10 +32,11 @@ DUPLICATE = "duplicate event_id"
 # outcome it did not learn gets a new enqueuedTime, later than the first copy's by at most the sender's retry window:
 # src/producer/sender.ts allows up to 20 re-sends (`--max-retries`, default 5), each attempt timing out after 30 s
 # (producerRetryOptions) with a backoff of at most 8 s between attempts, so 21 x 30 s + 20 x 8 s = 13 min 10 s at the
-# most (3 min 15 s with the defaults); the Event Hubs SDKs' own default policies (used by a producer that is not ours)
-# stay under 10 min. One hour is more than four times the longest of these, which leaves room for clock skew between
-# the hub's partitions. A re-send later than this (a producer restarted hours later with the same events) is counted
-# twice: silver holds it once per copy, and gold counts it twice.
+# most (3 min 15 s with the defaults); a producer that is not ours, on the Event Hubs JavaScript SDK's default policy
+# (3 retries, 60 s per attempt, at most 90 s between attempts), re-sends within 7 min. One hour is more than four
+# times the longest of these, which leaves room for clock skew between the hub's partitions. A re-send later than this
+# (a producer restarted hours later with the same events) is counted twice: silver holds it once per copy, and gold
+# counts it twice.
 RESEND_HORIZON = timedelta(hours=1)
 _HORIZON_MICROS = RESEND_HORIZON // timedelta(microseconds=1)
 # Strict JSON: Spark's parser accepts single-quoted strings and bare NaN/Infinity by default; neither is JSON.
