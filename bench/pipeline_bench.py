@@ -325,7 +325,7 @@ def fill_silver(spark, table: str, rows: int) -> None:
     by_name = {
         "event_id": F.substring(F.sha2(F.col("id").cast("string"), 256), 1, 32),
         "location": F.element_at(
-            F.array(*[F.lit(name) for name in ("Oslo", "Lima", "Pune", "Perth")]), 1 + F.col("id") % 4
+            F.array(*[F.lit(name) for name in ("Oslo", "Lima", "Pune", "Perth")]), (1 + F.col("id") % 4).cast("int")
         ),
         "timestamp": moment,
         "event_timestamp": moment,
