@@ -1,7 +1,8 @@
 """Silver layer: parses each bronze body against the event schema, validates it, and splits valid rows from quarantine.
 
 Every bronze row ends up in exactly one of the two tables, so bronze = silver + quarantine holds after each batch, and
-an `event_id` reaches silver at most once: a repeat goes to quarantine as a duplicate.
+an `event_id` reaches silver at most once: a repeat goes to quarantine as a duplicate (a re-send more than
+RESEND_HORIZON after its first copy excepted, see there).
 """
 
 import unicodedata
@@ -197,12 +198,12 @@ def mark_duplicates(classified: DataFrame, silver: DataFrame | None) -> DataFram
 
     Rows without an event_id (absent, null or blank) are never duplicates: they are counted as they come. Ids are
     compared exactly. The event time is the connector's `enqueuedTime`, which silver stores as `timestamp`
-    (`valid_events`); only valid rows with an id set the bound, and a valid row always has one (a row without it is
-    quarantined), so a body's own `timestamp`, absent or not, and an invalid row enqueued long ago do not move it.
-    Silver is appended in event-time order, so the bound is a literal filter on `timestamp` that Delta's file statistics
-    turn into skipped files: a batch reads the last hour or so of silver, whatever the table's size. Only that part's
-    `event_id` column is read, joined against this batch's ids (broadcast), never shuffled; no watermark is involved,
-    so a late repeat inside the bound is caught too.
+    (`valid_events`); only valid rows with an id set the bound, and a valid row always has an enqueuedTime (a row
+    without one is quarantined), so a body's own `timestamp`, absent or not, and an invalid row enqueued long ago do
+    not move it. Silver is appended in event-time order, so the bound is a literal filter on `timestamp` that Delta's
+    file statistics turn into skipped files: a batch reads the last hour or so of silver, whatever the table's size.
+    Only that part's `event_id` column is read, joined against this batch's ids (broadcast), never shuffled; no
+    watermark is involved, so a late repeat inside the bound is caught too.
     """
     event_id = F.col("event.event_id")
     candidate = F.col("reason").isNull() & (F.coalesce(trim_whitespace(event_id), F.lit("")) != "")
