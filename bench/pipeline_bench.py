@@ -24,7 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "pipeline.json"
 # The pipeline as it stood before silver's single parse and the single-stream layout: the reference output and speed.
 REFERENCE_COMMIT = "115f2b4a300394bba9e4a2d231db746dc5b03cce"
+# The code before the duplicate check's one-hour bound: the silver-size part measures against it.
+BEFORE_BOUND_COMMIT = "69a1941c3f5cf40fb85d6c0ba1037b4fe8d669ed"
 BASIC_TU_EVENTS_PER_SECOND = 1000  # Event Hubs ingress per throughput unit
+SILVER_DAYS = 30  # the silver-size part's silver spans this many days, one append per day
+FILES_PER_DAY = 4
+BATCH_EVENTS = 5000  # the silver-size part's micro-batch
 FILES = 10
 MALFORMED_EVERY = 10  # 10 % of the events: every kind the silver tests quarantine, in turn, and re-sent events
 WARMUP_EVENTS = 50_000
@@ -52,7 +57,8 @@ def malformed_bodies() -> list:
 
 def write_input(directory: Path, events: int, seed: int = 11) -> None:
     """`events` connector rows in FILES files: generated weather events, every MALFORMED_EVERY-th one a malformed body
-    of the next kind, and among those, every fourth a re-send of an earlier valid event (a duplicate event_id)."""
+    of the next kind, and among those, every fourth a re-send of one of the last 1,000 valid events (a duplicate
+    event_id at most 500 s of event time later, inside the producer's retry window and silver's one-hour bound)."""
     from medallion.sample import generate_events  # noqa: PLC0415
 
     directory.mkdir(parents=True)
@@ -70,8 +76,10 @@ def write_input(directory: Path, events: int, seed: int = 11) -> None:
                 else:
                     event = {**event, "body": kinds[with_kinds % len(kinds)]}
                 with_kinds += 1
-            elif len(earlier) < 1000:
+            else:
                 earlier.append(event["body"])
+                if len(earlier) > 1000:
+                    earlier.pop(0)
             outputs[min(index // per_file, FILES - 1)].write(json.dumps(event) + "\n")
     finally:
         for output in outputs:
@@ -293,23 +301,181 @@ def worker_freshness(spec: dict) -> dict:
         spark.stop()
 
 
+def silver_id(number: int) -> str:
+    """The event_id of synthetic silver row `number`: random-looking, as the producer's UUIDs are, so file statistics
+    on event_id prune nothing."""
+    import hashlib  # noqa: PLC0415
+
+    return hashlib.sha256(str(number).encode()).hexdigest()[:32]
+
+
+SILVER_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def fill_silver(spark, table: str, rows: int) -> None:
+    """`rows` synthetic silver rows spread evenly over SILVER_DAYS days from SILVER_START, appended day by day in time
+    order (FILES_PER_DAY files each), as a running stream leaves silver. Built from the code's own SILVER_SCHEMA."""
+    from pyspark.sql import functions as F  # noqa: PLC0415
+
+    from medallion.schema import SILVER_SCHEMA  # noqa: PLC0415
+
+    step_micros = SILVER_DAYS * 86_400_000_000 // max(rows, 1)
+    start_micros = int(SILVER_START.timestamp() * 1_000_000)
+    moment = F.timestamp_micros(F.lit(start_micros) + F.col("id") * F.lit(step_micros))
+    by_name = {
+        "event_id": F.substring(F.sha2(F.col("id").cast("string"), 256), 1, 32),
+        "location": F.element_at(
+            F.array(*[F.lit(name) for name in ("Oslo", "Lima", "Pune", "Perth")]), (1 + F.col("id") % 4).cast("int")
+        ),
+        "timestamp": moment,
+        "event_timestamp": moment,
+        "temperature": (F.col("id") % 40).cast("double"),
+        "humidity": (F.col("id") % 100).cast("double"),
+        "partition": (F.col("id") % 2).cast("string"),
+        "offset": F.col("id").cast("string"),
+        "sequenceNumber": F.col("id"),
+        "ingested_at": moment,
+    }
+    columns = [by_name.get(f.name, F.lit(None)).cast(f.dataType).alias(f.name) for f in SILVER_SCHEMA.fields]
+    per_day = rows // SILVER_DAYS
+    for day in range(SILVER_DAYS if rows else 0):
+        last = rows if day == SILVER_DAYS - 1 else (day + 1) * per_day
+        days_rows = spark.range(day * per_day, last, numPartitions=FILES_PER_DAY).select(*columns)
+        days_rows.write.format("delta").mode("append").saveAsTable(table)
+
+
+def silver_size_batch(rows: int) -> list[dict]:
+    """BATCH_EVENTS line-format events just after silver's newest row, 0.1 s apart: 50 re-sends (new enqueuedTime) and
+    50 hub redeliveries (same enqueuedTime) of silver's last rows, inside the one-hour bound, and 10 re-sends of rows
+    from silver's first day, outside it (the code before the bound catches those; the bounded code counts them
+    twice)."""
+    from medallion.sample import generate_events, iso  # noqa: PLC0415
+
+    step = timedelta(microseconds=SILVER_DAYS * 86_400_000_000 // max(rows, 1))  # as fill_silver spaces the rows
+    newest = SILVER_START + step * (rows - 1) if rows else SILVER_START
+    start = newest + timedelta(seconds=1)
+    events = list(generate_events(BATCH_EVENTS, seed=5, start=start, seconds_between=0.1, malformed_every=0))
+    if rows < 1000:
+        return events
+
+    def copy(index: int, number: int, moment: datetime) -> None:
+        body = json.loads(events[index]["body"])
+        events[index] = {**events[index], "body": json.dumps({**body, "event_id": silver_id(number)})}
+        events[index]["enqueuedTime"] = iso(moment)
+
+    for n in range(50):  # re-sends of the last 50 rows, within the batch's first minutes
+        copy(100 + n * 20, rows - 1 - n, start + timedelta(seconds=10 + n * 2))
+    for n in range(50):  # redeliveries of rows 50..99 from the end, with their own times
+        number = rows - 51 - n
+        copy(1100 + n * 20, number, SILVER_START + step * number)
+    for n in range(10):  # re-sends of first-day rows, a month later
+        copy(2100 + n * 20, n, start + timedelta(seconds=20 + n))
+    return events
+
+
+def worker_silver_size(spec: dict) -> dict:
+    """One micro-batch of BATCH_EVENTS events written by each layout's silver path against a silver of `rows` rows
+    (built once in this process), `runs` times, layered and single in turn; every table is restored to its version
+    before each batch, so every run sees the same silver. The first batch of each layout warms the JVM up and is not
+    measured; the process's peak memory is reset after the build (Linux `clear_refs`)."""
+    from medallion.bronze import lines_to_connector_rows, to_bronze  # noqa: PLC0415
+    from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
+    from medallion.sample import write_lines  # noqa: PLC0415
+    from medallion.schema import LINE_SCHEMA  # noqa: PLC0415
+    from medallion.session import local_session  # noqa: PLC0415
+    from medallion.silver import write_silver_batch  # noqa: PLC0415
+    from medallion.single_stream import BatchLog, write_medallion_batch  # noqa: PLC0415
+    from medallion.tables import create_tables, medallion_tables  # noqa: PLC0415
+
+    work = Path(spec["work"])
+    spark = local_session(str(work / "warehouse"), app_name="lakestream-bench")
+    try:
+        schemas = {layer: f"size_{layer}" for layer in ("bronze", "silver", "gold")}
+        for schema in schemas.values():
+            spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
+        create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+        tables = medallion_tables(LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+        started = time.perf_counter()
+        fill_silver(spark, tables.silver, spec["rows"])
+        build_seconds = time.perf_counter() - started
+        write_lines(silver_size_batch(spec["rows"]), work / "batch.json")
+        lines = spark.read.schema(LINE_SCHEMA).json(str(work / "batch.json"))
+        batch = to_bronze(lines_to_connector_rows(lines)).persist()
+        batch.count()
+        every = (tables.bronze, tables.silver, tables.quarantine, tables.gold)
+        versions = {table: spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"] for table in every}
+
+        def restore() -> None:
+            for table, version in versions.items():
+                if spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"] != version:
+                    spark.sql(f"RESTORE TABLE {table} TO VERSION AS OF {version}")
+
+        def run(layout: str, number: int) -> tuple[float, int]:
+            app_id = f"bench-{layout}-{number}"
+            started = time.perf_counter()
+            if layout == "layered":
+                write_silver_batch(batch, 0, tables.silver, tables.quarantine, app_id)
+            else:
+                log = BatchLog(str(work / f"plans-{app_id}"))
+                write_medallion_batch(batch, 0, tables, app_id, "update", log)
+            seconds = time.perf_counter() - started
+            caught = spark.table(tables.quarantine).where("reason = 'duplicate event_id'").count()
+            restore()
+            return seconds, caught
+
+        pid = spark.sparkContext._gateway.proc.pid
+        for layout in ("layered", "single"):
+            run(layout, -1)
+        try:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+            peak_note = "after the silver build and a warm-up batch per layout"
+        except OSError:
+            peak_note = "whole process, silver build included (clear_refs not available)"
+        seconds, caught = defaultdict(list), {}
+        for number in range(spec["runs"]):
+            for layout in ("layered", "single"):
+                elapsed, duplicates = run(layout, number)
+                seconds[layout].append(elapsed)
+                caught[layout] = duplicates
+        return {
+            "seconds": dict(seconds),
+            "duplicates_caught": caught,
+            "build_seconds": round(build_seconds, 1),
+            "peak_rss_bytes": jvm_peak_bytes(spark),
+            "peak_note": peak_note,
+        }
+    finally:
+        spark.stop()
+
+
 # ---------------------------------------------------------------- orchestration
 
 
 class Bench:
+    # Earlier code each comparison runs against, taken from git: `reference` for throughput and the fixed cost,
+    # `before_bound` (the duplicate check reading all of silver) for the silver-size part.
+    COMMITS = {"reference": REFERENCE_COMMIT, "before_bound": BEFORE_BOUND_COMMIT}
+
     def __init__(self, work: Path):
         self.work = work
-        self.reference = work / "reference"
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", REFERENCE_COMMIT, "notebooks/medallion"],
-            check=True,
-            capture_output=True,
-        ).stdout
-        self.reference.mkdir()
-        subprocess.run(["tar", "-x", "-C", str(self.reference)], input=archive, check=True)
+        self.trees = {}
+
+    def tree(self, code: str) -> Path:
+        """The folder holding `code`'s notebooks/medallion, extracted from git on first use."""
+        if code not in self.trees:
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", self.COMMITS[code], "notebooks/medallion"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            folder = self.work / code
+            folder.mkdir()
+            subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+            self.trees[code] = folder
+        return self.trees[code]
 
     def env(self, code: str) -> dict:
-        notebooks = self.reference / "notebooks" if code == "reference" else ROOT / "notebooks"
+        notebooks = ROOT / "notebooks" if code == "current" else self.tree(code) / "notebooks"
         return {
             **os.environ,
             "PYTHONPATH": f"{notebooks}{os.pathsep}{ROOT / 'bench'}",
@@ -358,6 +524,53 @@ def rate(events: int, seconds: float) -> int:
     return round(events / seconds)
 
 
+def silver_size(bench: Bench, args) -> dict:
+    """Batch time against silver sizes, the bounded check beside the code before it: for each size one worker per
+    code, each running both layouts `runs` times in turn."""
+    sizes = [int(size) for size in args.silver_rows.split(",") if size]
+    entries = []
+    for rows in sizes:
+        for code in ("before_bound", "current"):
+            log(f"silver size: {code}, {rows} silver rows, {args.runs} runs per layout")
+            result = bench.worker("silver_size", code, {"rows": rows, "runs": args.runs})
+            entry = {"code": code, "silver_rows": rows}
+            for layout, seconds in result["seconds"].items():
+                entry[layout] = {
+                    "seconds": [round(value, 2) for value in seconds],
+                    "median_seconds": round(statistics.median(seconds), 2),
+                    "duplicates_caught": result["duplicates_caught"][layout],
+                }
+            peak = result["peak_rss_bytes"]
+            entry["peak_driver_rss_mib"] = round(peak / 2**20) if peak else None
+            entry["peak_note"] = result["peak_note"]
+            entry["silver_build_seconds"] = result["build_seconds"]
+            entry["load_average"] = result["load_average"]
+            entries.append(entry)
+            log(json.dumps(entry))
+    ratios = {}
+    for code in ("before_bound", "current"):
+        by_rows = {entry["silver_rows"]: entry for entry in entries if entry["code"] == code}
+        if 0 in by_rows:
+            ratios[code] = {
+                f"{rows}_vs_0": {
+                    layout: round(by_rows[rows][layout]["median_seconds"] / by_rows[0][layout]["median_seconds"], 2)
+                    for layout in ("layered", "single")
+                }
+                for rows in by_rows
+                if rows
+            }
+    return {
+        "batch_events": BATCH_EVENTS,
+        "silver_days": SILVER_DAYS,
+        "files_per_day": FILES_PER_DAY,
+        "before_bound_commit": BEFORE_BOUND_COMMIT,
+        "note": "one micro-batch through each layout's silver write path (single: all four tables); every run on the "
+        "same silver; the batch holds 100 repeats inside the one-hour bound and 10 from silver's first day",
+        "results": entries,
+        "batch_time_vs_empty_silver": ratios,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -368,14 +581,26 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds of events per freshness run (30)")
     parser.add_argument("--speedup", type=float, default=10.0, help="event clock speed-up for freshness (10)")
     parser.add_argument(
+        "--silver-rows",
+        default="0,1000000,10000000",
+        help=f"silver sizes for the silver-size part, rows over {SILVER_DAYS} days (0,1000000,10000000)",
+    )
+    parser.add_argument(
         "--only",
-        default="throughput,freshness,scaling,fixed",
-        help="parts to run (throughput,freshness,scaling,fixed); the others keep their figures in the results file",
+        default="throughput,freshness,scaling,fixed,silver_size",
+        help="parts to run (throughput,freshness,scaling,fixed,silver_size); the others keep their figures in the "
+        "results file",
+    )
+    parser.add_argument(
+        "--no-save",
+        action="store_true",
+        help="print the figures without writing bench/results/pipeline.json (a trial run, e.g. on a busy machine)",
     )
     args = parser.parse_args()
     if args.worker:
         spec = json.loads(args.worker)
-        result = worker_throughput(spec) if spec["kind"] == "throughput" else worker_freshness(spec)
+        workers = {"throughput": worker_throughput, "freshness": worker_freshness, "silver_size": worker_silver_size}
+        result = workers[spec["kind"]](spec)
         print(json.dumps(result))
         return 0
 
@@ -387,9 +612,10 @@ def main() -> int:
         inputs = Path(temporary) / "inputs"
         inputs.mkdir()
         log("writing inputs")
-        write_input(inputs / "warmup", WARMUP_EVENTS, seed=1)
-        write_input(inputs / str(args.events), args.events)
         common = {"warmup": str(inputs / "warmup")}
+        if parts & {"throughput", "scaling"}:
+            write_input(inputs / "warmup", WARMUP_EVENTS, seed=1)
+            write_input(inputs / str(args.events), args.events)
 
         if "throughput" in parts:
             # Side by side: each round runs the reference and both current layouts once, in turn.
@@ -530,11 +756,15 @@ def main() -> int:
                 }
             results["fixed_cost"] = {"command": "npm run pipeline:local -- --input one-event.json --json", **fixed}
 
+        if "silver_size" in parts:
+            results["silver_size"] = silver_size(bench, args)
+
     results["reference_commit"] = REFERENCE_COMMIT
     results["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     results["machine"] = {"cores": os.cpu_count(), "spark": "3.5.0 local[2]", "note": "shared machine"}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    if not args.no_save:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     return 0
 

@@ -1,12 +1,14 @@
 """Silver layer: parses each bronze body against the event schema, validates it, and splits valid rows from quarantine.
 
 Every bronze row ends up in exactly one of the two tables, so bronze = silver + quarantine holds after each batch, and
-an `event_id` reaches silver at most once: a repeat goes to quarantine as a duplicate.
+an `event_id` reaches silver at most once: a repeat goes to quarantine as a duplicate (a re-send more than
+RESEND_HORIZON after its first copy excepted, see there).
 """
 
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
@@ -25,6 +27,19 @@ from medallion.schema import (
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_trigger
 
 DUPLICATE = "duplicate event_id"
+# How far before a batch's earliest event time the duplicate check looks in silver. A repeat reaches silver in one of
+# two ways. The hub delivering an event again (a checkpoint reset, a replayed batch) keeps its enqueuedTime, so the
+# first copy has the same silver `timestamp` and is always inside the bound. The producer re-sending a batch whose send
+# outcome it did not learn gets a new enqueuedTime, later than the first copy's by at most the sender's retry window:
+# src/producer/sender.ts allows up to 20 re-sends (`--max-retries`, default 5), each attempt timing out after 30 s
+# (producerRetryOptions) with a backoff of at most 8 s between attempts, so 21 x 30 s + 20 x 8 s = 13 min 10 s at the
+# most (3 min 15 s with the defaults); a producer that is not ours, on the Event Hubs JavaScript SDK's default policy
+# (3 retries, 60 s per attempt, at most 90 s between attempts), re-sends within 7 min. One hour is more than four
+# times the longest of these, which leaves room for clock skew between the hub's partitions. A re-send later than this
+# (a producer restarted hours later with the same events) is counted twice: silver holds it once per copy, and gold
+# counts it twice.
+RESEND_HORIZON = timedelta(hours=1)
+_HORIZON_MICROS = RESEND_HORIZON // timedelta(microseconds=1)
 # Strict JSON: Spark's parser accepts single-quoted strings and bare NaN/Infinity by default; neither is JSON.
 _JSON_OPTIONS = {"allowSingleQuotes": "false", "allowNonNumericNumbers": "false"}
 # Every character with the Unicode White_Space property (tab, newline, no-break space, ideographic space, ...); Spark's
@@ -178,20 +193,32 @@ _nfc_udf = F.udf(_nfc, T.StringType())
 
 def mark_duplicates(classified: DataFrame, silver: DataFrame | None) -> DataFrame:
     """Sets `reason` to "duplicate event_id" on each valid row whose `event_id` is already in `silver` (None before
-    silver exists) or appeared earlier in this batch (ordered by enqueuedTime, partition, sequenceNumber, offset).
+    silver exists) with a `timestamp` at most RESEND_HORIZON before the batch's earliest valid event time, or appeared
+    earlier in this batch (ordered by enqueuedTime, partition, sequenceNumber, offset).
 
     Rows without an event_id (absent, null or blank) are never duplicates: they are counted as they come. Ids are
-    compared exactly. Only silver's `event_id` column is read, joined against this batch's ids (broadcast), so silver
-    is scanned once per batch and never shuffled; no watermark is involved, so a late repeat is caught too.
+    compared exactly. The event time is the connector's `enqueuedTime`, which silver stores as `timestamp`
+    (`valid_events`); only valid rows with an id set the bound, and a valid row always has an enqueuedTime (a row
+    without one is quarantined), so a body's own `timestamp`, absent or not, and an invalid row enqueued long ago do
+    not move it. Silver is appended in event-time order, so the bound is a literal filter on `timestamp` that Delta's
+    file statistics turn into skipped files: a batch reads the last hour or so of silver, whatever the table's size.
+    Only that part's `event_id` column is read, joined against this batch's ids (broadcast), never shuffled; no
+    watermark is involved, so a late repeat inside the bound is caught too.
     """
     event_id = F.col("event.event_id")
     candidate = F.col("reason").isNull() & (F.coalesce(trim_whitespace(event_id), F.lit("")) != "")
     marked = classified.withColumn("_dedup_id", F.when(candidate, event_id))
     first_seen = Window.partitionBy("_dedup_id").orderBy("enqueuedTime", "partition", "sequenceNumber", "offset")
     repeated = F.col("_dedup_id").isNotNull() & (F.row_number().over(first_seen) > 1)
+    earliest = None
     if silver is not None:
+        earliest = marked.where(F.col("_dedup_id").isNotNull()).agg(F.min(F.unix_micros("enqueuedTime"))).first()[0]
+    if earliest is not None:
+        # A literal, not a join or subquery: Delta skips files by their min/max statistics only for such a predicate.
+        since = F.lit(earliest - _HORIZON_MICROS).cast("long")
+        recent = silver.where(F.col("timestamp") >= F.timestamp_micros(since))
         batch_ids = marked.where(F.col("_dedup_id").isNotNull()).select(F.col("_dedup_id").alias("event_id")).distinct()
-        seen = silver.select("event_id").join(F.broadcast(batch_ids), "event_id", "left_semi").distinct()
+        seen = recent.select("event_id").join(F.broadcast(batch_ids), "event_id", "left_semi").distinct()
         seen = seen.select(F.col("event_id").alias("_seen_id"))
         marked = marked.join(F.broadcast(seen), F.col("_dedup_id") == F.col("_seen_id"), "left")
         repeated = repeated | F.col("_seen_id").isNotNull()
