@@ -105,7 +105,7 @@ def test_failures_are_described_in_one_line():
             "is a file; give a new or empty directory, or a lakehouse kept earlier",
             2,
         ),
-        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not a lakehouse of ours", 4),
+        (lambda keep: (keep.mkdir(), (keep / "notes.txt").write_text("x")), "not a lakehouse of ours", 5),
         (lambda keep: keep.parent.joinpath("blocker").write_text("x"), "cannot create it", 2),
     ],
     ids=["a file", "a foreign folder", "inside a file"],
