@@ -104,6 +104,8 @@ const catalog = new MedallionCatalog(
         grants: config.catalog.grants,
         workspaceId: workspace.workspaceId,
         owner: config.owner,
+        // The owners' dashboard reads silver and gold with the viewer's own grants.
+        ownerReads: config.dashboard.enabled ? ["silver", "gold"] : [],
     },
     onWorkspace,
 );
@@ -156,6 +158,7 @@ const powerBiConnection = new PowerBiConnection(
         catalogName: catalog.catalogName,
         goldSchema: catalog.schemaNames.gold,
         readerGroups: access.readerGroups,
+        owner: config.owner,
         ...config.powerBi.sqlWarehouse,
         tags: config.tags,
     },

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
 import { dashboardTables, serializedDashboard, type DashboardKind } from "./dashboardPlan";
-import { jobRunAs, type RunAsIdentity } from "./runAs";
+import { jobRunAs, namedPrincipalEntry, type RunAsIdentity } from "./runAs";
 
 export interface StackDashboardsArgs {
     /** Workspace URL with scheme, for the dashboards' links. */
@@ -29,11 +29,6 @@ function publishedUrl(workspaceUrl: pulumi.Input<string>, id: pulumi.Input<strin
 }
 
 type AccessControl = { userName?: string; groupName?: string; servicePrincipalName?: string; permissionLevel: string };
-
-/** An ACL entry for `lakestream:owner`: a user when it is an e-mail address, a group otherwise. */
-function ownerEntry(owner: string, permissionLevel: string): AccessControl {
-    return owner.includes("@") ? { userName: owner, permissionLevel } : { groupName: owner, permissionLevel };
-}
 
 export class StackDashboards extends pulumi.ComponentResource {
     /** Link to the readers' published dashboard. */
@@ -91,7 +86,7 @@ export class StackDashboards extends pulumi.ComponentResource {
                 entries.push({ ...principal, permissionLevel: "CAN_MANAGE" });
             }
             if (args.runAs.isDeployer || runAsName !== args.owner) {
-                entries.push(ownerEntry(args.owner, "CAN_MANAGE"));
+                entries.push(namedPrincipalEntry(args.owner, "CAN_MANAGE"));
             }
             return entries;
         });

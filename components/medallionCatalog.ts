@@ -16,6 +16,8 @@ export const runAsSchemaPrivileges = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "S
 export const runAsVolumePrivileges = ["READ_VOLUME", "WRITE_VOLUME"];
 /** What a reader group gets on the gold schema; on the catalog it gets USE_CATALOG only. */
 export const readerGoldPrivileges = ["USE_SCHEMA", "SELECT"];
+/** What the owner gets on each layer it reads: read, never write (the run-as identity alone writes). */
+export const ownerReadPrivileges = ["USE_SCHEMA", "SELECT"];
 
 export interface MedallionCatalogArgs {
     /** Catalog name, unique in the metastore. */
@@ -50,6 +52,11 @@ export interface MedallionCatalogArgs {
     workspaceId?: pulumi.Input<string>;
     /** Owner, recorded as a catalog property. Defaults to none. */
     owner?: string;
+    /**
+     * Layers the owner reads (USE_SCHEMA and SELECT, with USE_CATALOG on the catalog), e.g. silver and gold for the
+     * owners' dashboard, whose queries run with the viewer's own grants. Needs `owner`. Defaults to none.
+     */
+    ownerReads?: MedallionLayer[];
 }
 
 /**
@@ -84,6 +91,10 @@ export class MedallionCatalog extends pulumi.ComponentResource {
     constructor(name: string, args: MedallionCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakestream:catalog:MedallionCatalog", name, {}, opts);
 
+        const ownerReads = args.ownerReads ?? [];
+        if (ownerReads.length > 0 && (args.owner === undefined || args.owner.trim() === "")) {
+            throw new pulumi.ResourceError(`ownerReads (${ownerReads.join(", ")}) needs an owner to grant to`, this);
+        }
         const forceDestroy = args.forceDestroy ?? false;
         if (forceDestroy && args.keepOnDestroy) {
             throw new pulumi.ResourceError("forceDestroy and keepOnDestroy contradict each other: choose one", this);
@@ -167,6 +178,8 @@ export class MedallionCatalog extends pulumi.ComponentResource {
         const runAs = args.runAs.name;
         const readers = pulumi.all(args.readerGroups ?? []);
         const extra = args.grants ?? [];
+        const ownerGrants = (privileges: string[]): CatalogGrant[] =>
+            ownerReads.length > 0 && args.owner !== undefined ? [{ principal: args.owner, privileges }] : [];
         new databricks.Grants(
             `${name}-catalog-grants`,
             {
@@ -177,6 +190,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                         mergeGrants([
                             { principal, privileges: ["USE_CATALOG"] },
                             ...groups.map((group) => ({ principal: group, privileges: ["USE_CATALOG"] })),
+                            ...ownerGrants(["USE_CATALOG"]),
                             ...extra,
                         ]),
                     ),
@@ -195,6 +209,7 @@ export class MedallionCatalog extends pulumi.ComponentResource {
                             ...(layer === "gold"
                                 ? groups.map((group) => ({ principal: group, privileges: readerGoldPrivileges }))
                                 : []),
+                            ...(ownerReads.includes(layer) ? ownerGrants(ownerReadPrivileges) : []),
                         ]),
                     ),
                 },

@@ -1,6 +1,7 @@
 // PowerBiConnection: the serverless SQL warehouse Power BI queries gold through, and the .pbids document pointing at it.
 import * as pulumi from "@pulumi/pulumi";
 import * as databricks from "@pulumi/databricks";
+import { namedPrincipalEntry } from "./runAs";
 
 /** The warehouse a stack gets when it says nothing; the stack config takes its defaults from here. */
 export const warehouseDefaults = { clusterSize: "2X-Small", autoStopMinutes: 10 } as const;
@@ -16,6 +17,11 @@ export interface PowerBiConnectionArgs {
     goldTable?: string;
     /** Groups that may query the warehouse (CAN_USE); their data access is Unity Catalog's. Defaults to none. */
     readerGroups?: pulumi.Input<string>[];
+    /**
+     * `lakestream:owner`, a user (an e-mail address) or a group: manages the warehouse (CAN_MANAGE, which includes
+     * using it). Defaults to none.
+     */
+    owner?: string;
     /** Size of the serverless PRO warehouse. Defaults to "2X-Small". */
     clusterSize?: string;
     /** Idle minutes before the warehouse stops: 0 (never) or at least 10, as the API allows. Defaults to 10. */
@@ -92,12 +98,24 @@ export class PowerBiConnection extends pulumi.ComponentResource {
             { parent: this },
         );
         const readers = args.readerGroups ?? [];
-        if (readers.length > 0) {
+        // The owner gets CAN_MANAGE rather than CAN_USE: the owner may be the deployer, and the provider refuses to
+        // set the calling user to a level it could not set for itself (CAN_USE on a warehouse; CAN_MANAGE and
+        // IS_OWNER it can: terraform-provider-databricks, permissions resource, "it is not possible to decrease
+        // administrative permissions for the current user").
+        const owner = args.owner !== undefined && args.owner.trim() !== "" ? args.owner : undefined;
+        if (readers.length > 0 || owner !== undefined) {
             new databricks.Permissions(
                 `${name}-warehouse-permissions`,
                 {
                     sqlEndpointId: warehouse.id,
-                    accessControls: readers.map((groupName) => ({ groupName, permissionLevel: "CAN_USE" })),
+                    accessControls: pulumi
+                        .all(readers)
+                        .apply((groups) => [
+                            ...groups
+                                .filter((group) => group !== owner)
+                                .map((groupName) => ({ groupName, permissionLevel: "CAN_USE" })),
+                            ...(owner !== undefined ? [namedPrincipalEntry(owner, "CAN_MANAGE")] : []),
+                        ]),
                 },
                 { parent: this },
             );

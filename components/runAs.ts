@@ -37,3 +37,11 @@ export function accessControlFor(
 ): pulumi.Output<{ servicePrincipalName?: string; userName?: string; permissionLevel: string }> {
     return jobRunAs(identity).apply((principal) => ({ ...principal, permissionLevel }));
 }
+
+/** An ACL entry of databricks.Permissions for a configured name: a user when it is an e-mail address, a group otherwise. */
+export function namedPrincipalEntry(
+    name: string,
+    permissionLevel: string,
+): { userName: string; permissionLevel: string } | { groupName: string; permissionLevel: string } {
+    return name.includes("@") ? { userName: name, permissionLevel } : { groupName: name, permissionLevel };
+}

@@ -1,4 +1,4 @@
-// Keeps everyone but the job's run-as identity out of bronze, silver and the quarantine: others may read gold only.
+// Keeps everyone but the job's run-as identity out of bronze, silver and the quarantine: others read gold only, the owner reads.
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { settingsOf } from "../lib/config";
 import { propsOf, stackPropsOf, type StackRun } from "../lib/keptInputs";
@@ -24,6 +24,14 @@ const configSchema: PolicyConfigSchema = {
             default: ["USE_SCHEMA", "SELECT"],
             description: "Privileges others may hold on the gold schema and the tables in it.",
         },
+        ownerPrivileges: {
+            type: "array",
+            items: { type: "string" },
+            default: ["USE_SCHEMA", "SELECT"],
+            description:
+                "Privileges the stack's owner (the catalog's `owner` property, `lakestream:owner`) may hold on any " +
+                "schema: reading, for the owners' dashboard; writing stays the run-as identity's.",
+        },
         exemptPrincipals: {
             type: "array",
             items: { type: "string" },
@@ -37,6 +45,7 @@ interface Settings {
     goldSchema: string;
     catalogPrivileges: string[];
     goldPrivileges: string[];
+    ownerPrivileges: string[];
     exemptPrincipals: string[];
 }
 
@@ -165,15 +174,37 @@ function runAsPrincipals(resources: PolicyResource[], args: StackRun): MaybeUnkn
     return principals;
 }
 
+/** The owners the stack's catalogs record (their `owner` property), lower-cased; Unknown while one is not known. */
+function catalogOwners(resources: PolicyResource[], args: StackRun): MaybeUnknown<Set<string>> {
+    const owners = new Set<string>();
+    for (const catalog of resources.filter((resource) => resource.type === ResourceTypes.catalog)) {
+        const properties = known(() => propsOf(catalog, args).properties as unknown);
+        if (isUnknown(properties)) {
+            return Unknown;
+        }
+        const owner = known(() => (isRecord(properties) ? asString(properties.owner) : undefined));
+        if (isUnknown(owner)) {
+            return Unknown;
+        }
+        if (owner !== undefined && owner !== "") {
+            owners.add(owner.toLowerCase());
+        }
+    }
+    return owners;
+}
+
 export const grantsGoldOnly: StackValidationPolicy = {
     name: "databricks-grants-gold-only",
-    description: "Unity Catalog grants to anyone but the job's run-as identity reach no further than the gold schema.",
+    description:
+        "Unity Catalog grants to anyone but the job's run-as identity reach no further than the gold schema; the " +
+        "stack's owner may also read the other schemas.",
     configSchema,
     enforcementLevel: "mandatory",
     severity: "high",
     validateStack: (args, reportViolation) => {
         const settings = settingsOf<Settings>(args, configSchema);
         const runAs = runAsPrincipals(args.resources, args);
+        const owners = catalogOwners(args.resources, args);
         const gaps = new PreviewGaps();
         const exempt = new Set(settings.exemptPrincipals.map((principal) => principal.toLowerCase()));
         const grantTypes: string[] = [ResourceTypes.grants, ResourceTypes.grant];
@@ -209,7 +240,19 @@ export const grantsGoldOnly: StackValidationPolicy = {
                 if (principal === "" || exempt.has(principal.toLowerCase())) {
                     continue;
                 }
-                const beyond = privileges.filter((privilege) => !allowed.includes(privilege.toUpperCase()));
+                const beyondGold = privileges.filter((privilege) => !allowed.includes(privilege.toUpperCase()));
+                if (beyondGold.length === 0) {
+                    continue;
+                }
+                // The owner reads every schema; whether this principal is the owner waits for the catalog's inputs.
+                const ownerReads = (privilege: string) =>
+                    target.kind === "schema" && settings.ownerPrivileges.includes(privilege.toUpperCase());
+                if (beyondGold.every(ownerReads) && isUnknown(owners)) {
+                    gaps.add(`whether ${principal} (granted ${beyondGold.join(", ")} on ${target.label}) is the owner`);
+                    continue;
+                }
+                const isOwner = !isUnknown(owners) && owners.has(principal.toLowerCase());
+                const beyond = isOwner ? beyondGold.filter((privilege) => !ownerReads(privilege)) : beyondGold;
                 if (beyond.length === 0) {
                     continue;
                 }
@@ -227,7 +270,8 @@ export const grantsGoldOnly: StackValidationPolicy = {
                 reportViolation(
                     `Found ${principal} granted ${beyond.join(", ")} on ${target.label}; allowed for anyone but ` +
                         `the run-as identity: ${settings.catalogPrivileges.join(", ")} on the catalog and ` +
-                        `${settings.goldPrivileges.join(", ")} on the ${settings.goldSchema} schema.`,
+                        `${settings.goldPrivileges.join(", ")} on the ${settings.goldSchema} schema, and for the ` +
+                        `owner ${settings.ownerPrivileges.join(", ")} on any schema.`,
                     grant.urn,
                 );
             }

@@ -186,6 +186,23 @@ function refuse(type: string, inputs: State): void {
             }
             break;
         }
+        case "databricks:index/permissions:Permissions": {
+            // The provider refuses to give the calling user a level it could not set for itself, lest the deployer
+            // lock itself out: only CAN_MANAGE (and IS_OWNER where the object has one) is settable for the current
+            // user on the objects this program sets (terraform-provider-databricks, permissions resource: "it is not
+            // possible to decrease administrative permissions for the current user"). The mock workspace's deploying
+            // user is mockDeployingUser.
+            const controls = Array.isArray(inputs.accessControls) ? (inputs.accessControls as State[]) : [];
+            for (const control of controls) {
+                const level = String(control.permissionLevel);
+                if (control.userName === mockDeployingUser && level !== "CAN_MANAGE" && level !== "IS_OWNER") {
+                    fail(
+                        `it is not possible to decrease administrative permissions for the current user: ${mockDeployingUser}`,
+                    );
+                }
+            }
+            break;
+        }
         case "databricks:index/externalLocation:ExternalLocation":
             if (!/^abfss:\/\/[^@/]+@[^/]+\.dfs\.core\.windows\.net\//.test(String(inputs.url))) {
                 fail(`INVALID_PARAMETER_VALUE: ${String(inputs.url)} is not an abfss:// URL of an ADLS Gen2 account`);

@@ -47,6 +47,35 @@ describe("the offline plan's stand-ins", function () {
         }
     });
 
+    it("refuse to give the deploying user a level it could not set for itself, as the provider does", function () {
+        const create = (accessControls: Record<string, unknown>[]) =>
+            newMockResource(
+                "dev",
+                {
+                    type: "databricks:index/permissions:Permissions",
+                    name: "warehouse-permissions",
+                    inputs: { sqlEndpointId: "w1", accessControls },
+                    custom: true,
+                },
+                "update",
+            );
+        for (const permissionLevel of ["CAN_USE", "CAN_MONITOR", "CAN_RUN"]) {
+            assert.throws(
+                () => create([{ userName: "deployer@example.com", permissionLevel }]),
+                /not possible to decrease administrative permissions for the current user: deployer@example\.com/,
+            );
+        }
+        assert.equal(
+            create([{ userName: "deployer@example.com", permissionLevel: "CAN_MANAGE" }]).id,
+            "/sql/warehouses/w1",
+        );
+        // Anyone else may have any level.
+        create([
+            { userName: "someone@example.com", permissionLevel: "CAN_USE" },
+            { groupName: "data-platform", permissionLevel: "CAN_USE" },
+        ]);
+    });
+
     it("refuse a dashboard the Lakeview API refuses, and save one as <parent>/<name>.lvdash.json", function () {
         const create = (inputs: Record<string, unknown>) =>
             newMockResource(

@@ -476,9 +476,19 @@ describe("who runs the pipeline and who reads it", function () {
                 kind: "servicePrincipalName" in expected ? "servicePrincipal" : "user",
                 name,
             });
-            for (const grant of grantsOf(plan)) {
-                assert.equal(grant.principal, name, `only the run-as identity is granted anything (${grant.on})`);
+            // Besides the run-as identity, the owner (lakestream:owner) only reads, for the owners' dashboard.
+            const owner = "data-platform@example.com";
+            for (const grant of grantsOf(plan).filter((entry) => entry.principal !== owner)) {
+                assert.equal(grant.principal, name, `only the run-as identity writes (${grant.on})`);
             }
+            assert.deepEqual(
+                grantsOf(plan).filter((entry) => entry.principal === owner),
+                [
+                    { on: "lakestream_variant", principal: owner, privileges: ["USE_CATALOG"] },
+                    { on: "lakestream_variant.silver", principal: owner, privileges: ["USE_SCHEMA", "SELECT"] },
+                    { on: "lakestream_variant.gold", principal: owner, privileges: ["USE_SCHEMA", "SELECT"] },
+                ],
+            );
             const [folder] = ofPlan(plan, "databricks:index/permissions:Permissions").filter(
                 (permissions) => permissions.inputs.directoryPath !== undefined,
             );
@@ -503,8 +513,42 @@ describe("who runs the pipeline and who reads it", function () {
         );
         assert.deepEqual(warehouse.inputs, {
             sqlEndpointId: prod.outputs.sqlWarehouseId,
-            accessControls: [{ groupName: "analysts", permissionLevel: "CAN_USE" }],
+            accessControls: [
+                { groupName: "analysts", permissionLevel: "CAN_USE" },
+                { userName: "data-platform@example.com", permissionLevel: "CAN_MANAGE" },
+            ],
         });
+    });
+
+    it("lets the owner run the owners' dashboard: the warehouse and silver and gold to read, even as the deployer", async function () {
+        // The deployer as owner: the provider refuses to set the calling user to CAN_USE (the stand-in too).
+        const plan = await planOfDevWith({ owner: "deployer@example.com", runAs: { servicePrincipal: appId } });
+        const [warehouse] = ofPlan(plan, "databricks:index/permissions:Permissions").filter(
+            (permissions) => permissions.inputs.sqlEndpointId !== undefined,
+        );
+        assert.deepEqual(warehouse.inputs.accessControls, [
+            { userName: "deployer@example.com", permissionLevel: "CAN_MANAGE" },
+        ]);
+        const reads = grantsOf(plan)
+            .filter((grant) => grant.principal === "deployer@example.com")
+            .map((grant) => grant.on);
+        assert.deepEqual(reads, ["lakestream_variant", "lakestream_variant.silver", "lakestream_variant.gold"]);
+        // A group owner; without dashboards the owner reads nothing but keeps the warehouse.
+        const group = await planOfDevWith({
+            owner: "data-platform",
+            dashboard: { enabled: false },
+            job: { notify: ["ops@example.com"] },
+        });
+        assert.deepEqual(
+            grantsOf(group).filter((grant) => grant.principal === "data-platform"),
+            [],
+        );
+        const [groupWarehouse] = ofPlan(group, "databricks:index/permissions:Permissions").filter(
+            (permissions) => permissions.inputs.sqlEndpointId !== undefined,
+        );
+        assert.deepEqual(groupWarehouse.inputs.accessControls, [
+            { groupName: "data-platform", permissionLevel: "CAN_MANAGE" },
+        ]);
     });
 
     it("binds each stack's isolated catalog to its own workspace", async function () {

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import type { AnalyzedResource } from "../../../src/gate/analyzer";
 import { violationsOf } from "../check";
-import { firstDeploy, grants, job, runAsApplicationId, schema, wireUnknown } from "../factories";
+import { catalog, firstDeploy, grants, job, runAsApplicationId, schema, wireUnknown } from "../factories";
 
 const policy = "databricks-grants-gold-only";
 const pipelinePrivileges = ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"];
@@ -64,7 +64,7 @@ describe(policy, () => {
             assert.match(violation.message, /\nFound analysts granted (USE_SCHEMA, )?SELECT on /);
             assert.match(
                 violation.message,
-                /allowed for anyone but the run-as identity: USE_CATALOG on the catalog and USE_SCHEMA, SELECT on the gold schema\.$/,
+                /allowed for anyone but the run-as identity: USE_CATALOG on the catalog and USE_SCHEMA, SELECT on the gold schema, and for the owner USE_SCHEMA, SELECT on any schema\.$/,
             );
         }
     });
@@ -145,5 +145,67 @@ describe(policy, () => {
             { principal: "analysts", privileges: ["SELECT"] },
         ]);
         assert.deepEqual(await violationsOf(policy, [job(), reporting], { [policy]: { goldSchema: "reporting" } }), []);
+    });
+
+    describe("the stack's owner (the catalog's owner property)", () => {
+        const owned = (owner: unknown) => catalog({ inputs: { properties: { owner } } });
+
+        it("may read silver and gold, compared without case", async () => {
+            const silver = grants({ schema: "lakestream_dev.silver" }, [
+                { principal: runAsApplicationId, privileges: pipelinePrivileges },
+                { principal: "Data-Platform@example.com", privileges: ["USE_SCHEMA", "SELECT"] },
+            ]);
+            const stack = [job(), owned("data-platform@example.com"), silver];
+            assert.deepEqual(await violationsOf(policy, stack), []);
+            assert.deepEqual(await violationsOf(policy, firstDeploy(stack)), []);
+        });
+
+        it("may not write, and no one else reads silver because an owner is set", async () => {
+            const writes = grants({ schema: "lakestream_dev.silver" }, [
+                { principal: "data-platform@example.com", privileges: ["USE_SCHEMA", "SELECT", "MODIFY"] },
+                { principal: "analysts", privileges: ["SELECT"] },
+            ]);
+            const violations = await violationsOf(policy, [job(), owned("data-platform@example.com"), writes]);
+            assert.deepEqual(
+                violations.map((violation) => /Found (\S+) granted ([A-Z_, ]+) on/.exec(violation.message)?.slice(1)),
+                [
+                    ["data-platform@example.com", "MODIFY"],
+                    ["analysts", "SELECT"],
+                ],
+            );
+        });
+
+        it("is nobody when the catalog records no owner", async () => {
+            const silver = grants({ schema: "lakestream_dev.silver" }, [
+                { principal: "data-platform@example.com", privileges: ["SELECT"] },
+            ]);
+            assert.equal((await violationsOf(policy, [job(), catalog(), silver])).length, 1);
+        });
+
+        it("says it could not check while the recorded owner is unknown, and may read only", async () => {
+            const silver = grants({ schema: "lakestream_dev.silver" }, [
+                { principal: "data-platform@example.com", privileges: ["SELECT"] },
+            ]);
+            const [advisory, ...rest] = await violationsOf(policy, [job(), owned(wireUnknown), silver]);
+            assert.deepEqual(rest, []);
+            assert.equal(advisory.enforcementLevel, "advisory");
+            assert.match(
+                advisory.message,
+                /whether data-platform@example\.com \(granted SELECT on schema lakestream_dev\.silver\) is the owner$/,
+            );
+        });
+
+        it("reads with the privileges the stack allows it", async () => {
+            const silver = grants({ schema: "lakestream_dev.silver" }, [
+                { principal: "data-platform@example.com", privileges: ["SELECT"] },
+            ]);
+            const [violation] = await violationsOf(policy, [job(), owned("data-platform@example.com"), silver], {
+                [policy]: { ownerPrivileges: ["USE_SCHEMA"] },
+            });
+            assert.match(
+                violation.message,
+                /Found data-platform@example\.com granted SELECT on schema lakestream_dev\.silver;/,
+            );
+        });
     });
 });

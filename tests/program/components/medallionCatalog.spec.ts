@@ -163,4 +163,58 @@ describe("MedallionCatalog", function () {
             ],
         );
     });
+
+    it("lets the owner read the layers asked for and write nothing, merged with its other grants", async function () {
+        new components.MedallionCatalog("ls", {
+            catalogName: "lakestream_dev",
+            runAs: components.fixedRunAs("servicePrincipal", appId),
+            readerGroups: ["analysts"],
+            owner: "data-platform@example.com",
+            ownerReads: ["silver", "gold"],
+        });
+        await settle();
+        const owner = "data-platform@example.com";
+        assert.deepEqual(grantsBySecurable(recorded), {
+            "catalog lakestream_dev": [
+                { principal: appId, privileges: ["USE_CATALOG"] },
+                { principal: "analysts", privileges: ["USE_CATALOG"] },
+                { principal: owner, privileges: ["USE_CATALOG"] },
+            ],
+            "schema lakestream_dev.bronze": [{ principal: appId, privileges: pipeline }],
+            "schema lakestream_dev.silver": [
+                { principal: appId, privileges: pipeline },
+                { principal: owner, privileges: ["USE_SCHEMA", "SELECT"] },
+            ],
+            "schema lakestream_dev.gold": [
+                { principal: appId, privileges: pipeline },
+                { principal: "analysts", privileges: ["USE_SCHEMA", "SELECT"] },
+                { principal: owner, privileges: ["USE_SCHEMA", "SELECT"] },
+            ],
+            "volume lakestream_dev.bronze.checkpoints": [
+                { principal: appId, privileges: ["READ_VOLUME", "WRITE_VOLUME"] },
+            ],
+        });
+    });
+
+    it("grants the owner nothing unasked, and refuses layers to read with no owner to grant to", async function () {
+        new components.MedallionCatalog("ls", {
+            catalogName: "lakestream_dev",
+            runAs: components.fixedRunAs("servicePrincipal", appId),
+            owner: "data-platform@example.com",
+        });
+        await settle();
+        const principals = ofType(recorded, "databricks:index/grants:Grants").flatMap((grants) =>
+            (grants.inputs.grants as { principal: string }[]).map((entry) => entry.principal),
+        );
+        assert.deepEqual([...new Set(principals)], [appId]);
+        assert.throws(
+            () =>
+                new components.MedallionCatalog("ls2", {
+                    catalogName: "lakestream_dev",
+                    runAs: components.fixedRunAs("servicePrincipal", appId),
+                    ownerReads: ["silver"],
+                }),
+            /ownerReads \(silver\) needs an owner to grant to/,
+        );
+    });
 });

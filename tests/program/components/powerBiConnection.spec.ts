@@ -53,6 +53,29 @@ describe("PowerBiConnection", function () {
         });
     });
 
+    it("lets the owner manage the warehouse, as a user or a group, beside the readers", async function () {
+        for (const [owner, entry] of [
+            ["data-platform@example.com", { userName: "data-platform@example.com", permissionLevel: "CAN_MANAGE" }],
+            ["data-platform", { groupName: "data-platform", permissionLevel: "CAN_MANAGE" }],
+        ] as const) {
+            const connection = new components.PowerBiConnection("ls", { ...base, readerGroups: ["analysts"], owner });
+            const id = await valueOf(connection.sqlWarehouseId);
+            await settle();
+            const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+            assert.deepEqual(permissions.inputs, {
+                sqlEndpointId: id,
+                accessControls: [{ groupName: "analysts", permissionLevel: "CAN_USE" }, entry],
+            });
+            recorded.length = 0;
+        }
+        // An owner group that also reads keeps the higher level only: one entry per principal.
+        const both = new components.PowerBiConnection("ls", { ...base, readerGroups: ["analysts"], owner: "analysts" });
+        await valueOf(both.sqlWarehouseId);
+        await settle();
+        const [permissions] = ofType(recorded, "databricks:index/permissions:Permissions");
+        assert.deepEqual(permissions.inputs.accessControls, [{ groupName: "analysts", permissionLevel: "CAN_MANAGE" }]);
+    });
+
     it("refuses an auto-stop the SQL warehouses API refuses", function () {
         for (const autoStopMinutes of [5, -1, 2.5]) {
             assert.throws(
