@@ -5,9 +5,7 @@ import { promisify } from "node:util";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { EngineSession } from "../../src/engine/engineSession";
 import {
@@ -18,6 +16,7 @@ import {
     runLifecycle,
     upgradeBaseline,
 } from "../../src/engine/lifecycle";
+import { envWithout, providerClient, startStandin } from "../support/standinClient";
 import { findCli, type CliLocation } from "../../src/engine/pulumiCli";
 import { StateFile } from "../../src/engine/standins/stateFile";
 import {
@@ -201,32 +200,14 @@ describe("stateful stand-ins", () => {
     it("reads what it created over the engine's protocol, through the workspace its host names", async function () {
         this.timeout(60_000);
         const state = path.join(mkdtempSync(path.join(tmpdir(), "standin-state-")), "state.json");
-        const env = Object.fromEntries(
-            Object.entries(process.env).filter(([key]) => !/^(ARM_|AZURE_|DATABRICKS_)/.test(key)),
-        );
-        const child = spawn(
-            process.execPath,
-            ["--require", require.resolve("tsx/cjs"), path.join(root, "src/engine/standins/main.ts"), "databricks"],
-            { env: { ...env, LAKESTREAM_STANDIN_STATE: state, LAKESTREAM_STANDIN_STACK: "dev" } },
-        );
+        const { child, port } = startStandin("databricks", {
+            ...envWithout(/^(ARM_|AZURE_|DATABRICKS_)/),
+            LAKESTREAM_STANDIN_STATE: state,
+            LAKESTREAM_STANDIN_STACK: "dev",
+        });
         try {
-            const port = await new Promise<number>((resolve, reject) => {
-                child.stdout.on("data", (chunk) => resolve(Number(String(chunk).trim())));
-                child.on("exit", (code) => reject(new Error(`exited ${code}`)));
-            });
-            const client = new providerRpc.ResourceProviderClient(
-                `127.0.0.1:${port}`,
-                grpc.credentials.createInsecure(),
-            );
-            const call = <Request, Response>(method: string, request: Request) =>
-                new Promise<Response>((resolve, reject) =>
-                    (
-                        client as unknown as Record<
-                            string,
-                            (r: Request, cb: (e: Error | null, r: Response) => void) => void
-                        >
-                    )[method](request, (error, response) => (error ? reject(error) : resolve(response))),
-                );
+            const client = providerClient(await port);
+            const call = client.call;
             const configure = new providerProto.ConfigureRequest();
             configure
                 .getVariablesMap()

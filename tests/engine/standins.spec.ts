@@ -1,14 +1,12 @@
 // Specs for the offline provider stand-ins: preview state from the installed SDKs, the gRPC plugin, refusing credentials.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { outputShapeOf, sdkVersions } from "../../src/engine/standins/sdkShapes";
+import { envWithout, providerClient, startStandin } from "../support/standinClient";
 import { previewState } from "../../src/engine/standins/standinProvider";
 import { wireSecret, wireUnknown } from "../../src/engine/standins/wire";
 import { engineEnvironment } from "../../src/engine/enginePreview";
@@ -17,28 +15,6 @@ const root = path.join(__dirname, "..", "..");
 const standinMain = path.join(root, "src", "engine", "standins", "main.ts");
 
 /** Starts a stand-in plugin process as the engine does and returns the port it prints, or its exit and stderr. */
-function startStandin(provider: string, env: NodeJS.ProcessEnv) {
-    const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), standinMain, provider], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += String(chunk)));
-    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-    const port = new Promise<number>((resolve, reject) => {
-        child.stdout.on("data", () => {
-            const line = /^(\d+)\n/.exec(stdout);
-            if (line) {
-                resolve(Number(line[1]));
-            }
-        });
-        child.on("exit", (code) => reject(Object.assign(new Error(`exited ${code}`), { code, stderr })));
-    });
-    return { child, port };
-}
-
-function envWithout(pattern: RegExp): NodeJS.ProcessEnv {
-    return Object.fromEntries(Object.entries(process.env).filter(([key]) => !pattern.test(key)));
-}
-
 describe("provider stand-ins", () => {
     describe("what only the provider computes, per the installed SDK", () => {
         it("finds azure-native's output-only properties, nested ones included", () => {
@@ -96,19 +72,8 @@ describe("provider stand-ins", () => {
     it("serves the engine's ResourceProvider protocol: preview on Configure, a planned state on Create", async () => {
         const { child, port } = startStandin("azure-native", envWithout(/^(ARM_|AZURE_|DATABRICKS_)/));
         try {
-            const client = new providerRpc.ResourceProviderClient(
-                `127.0.0.1:${await port}`,
-                grpc.credentials.createInsecure(),
-            );
-            const call = <Request, Response>(method: string, request: Request) =>
-                new Promise<Response>((resolve, reject) =>
-                    (
-                        client as unknown as Record<
-                            string,
-                            (r: Request, cb: (e: Error | null, r: Response) => void) => void
-                        >
-                    )[method](request, (error, response) => (error ? reject(error) : resolve(response))),
-                );
+            const client = providerClient(await port);
+            const call = client.call;
             const configured = await call<providerProto.ConfigureRequest, providerProto.ConfigureResponse>(
                 "configure",
                 new providerProto.ConfigureRequest(),
