@@ -374,10 +374,12 @@ def silver_size_batch(rows: int) -> list[dict]:
 
 
 def worker_silver_size(spec: dict) -> dict:
-    """One micro-batch of BATCH_EVENTS events written by each layout's silver path against a silver of `rows` rows
-    (built once in this process), `runs` times, layered and single in turn; every table is restored to its version
-    before each batch, so every run sees the same silver. The first batch of each layout warms the JVM up and is not
-    measured; the process's peak memory is reset after the build (Linux `clear_refs`)."""
+    """One micro-batch of BATCH_EVENTS events written by each layout's silver path against a silver of each size in
+    `sizes` (one set of tables per size, all built in this process), `runs` rounds; each round runs every size and
+    layout in turn, so the sizes are compared under the same load, moment by moment, rather than minutes apart. Every
+    table is restored to its version before each batch, so every run sees the same silver. The first batch of each
+    size and layout warms the JVM up and is not measured; the process's peak memory is reset after the builds (Linux
+    `clear_refs`)."""
     from medallion.bronze import lines_to_connector_rows, to_bronze  # noqa: PLC0415
     from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
     from medallion.sample import write_lines  # noqa: PLC0415
@@ -390,28 +392,32 @@ def worker_silver_size(spec: dict) -> dict:
     work = Path(spec["work"])
     spark = local_session(str(work / "warehouse"), app_name="lakestream-bench")
     try:
-        schemas = {layer: f"size_{layer}" for layer in ("bronze", "silver", "gold")}
-        for schema in schemas.values():
-            spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
-        create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
-        tables = medallion_tables(LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
-        started = time.perf_counter()
-        fill_silver(spark, tables.silver, spec["rows"])
-        build_seconds = time.perf_counter() - started
-        write_lines(silver_size_batch(spec["rows"]), work / "batch.json")
-        lines = spark.read.schema(LINE_SCHEMA).json(str(work / "batch.json"))
-        batch = to_bronze(lines_to_connector_rows(lines)).persist()
-        batch.count()
-        every = (tables.bronze, tables.silver, tables.quarantine, tables.gold)
-        versions = {table: spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"] for table in every}
+        cases, build_seconds = {}, {}
+        for rows in spec["sizes"]:
+            schemas = {layer: f"size{rows}_{layer}" for layer in ("bronze", "silver", "gold")}
+            for schema in schemas.values():
+                spark.sql(f"CREATE SCHEMA IF NOT EXISTS {LOCAL_CATALOG}.{schema}")
+            create_tables(spark, LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+            tables = medallion_tables(LOCAL_CATALOG, schemas["bronze"], schemas["silver"], schemas["gold"])
+            started = time.perf_counter()
+            fill_silver(spark, tables.silver, rows)
+            build_seconds[rows] = round(time.perf_counter() - started, 1)
+            write_lines(silver_size_batch(rows), work / f"batch-{rows}.json")
+            lines = spark.read.schema(LINE_SCHEMA).json(str(work / f"batch-{rows}.json"))
+            batch = to_bronze(lines_to_connector_rows(lines)).persist()
+            batch.count()
+            every = (tables.bronze, tables.silver, tables.quarantine, tables.gold)
+            versions = {table: spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"] for table in every}
+            cases[rows] = (tables, batch, versions)
 
-        def restore() -> None:
+        def restore(versions: dict) -> None:
             for table, version in versions.items():
                 if spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"] != version:
                     spark.sql(f"RESTORE TABLE {table} TO VERSION AS OF {version}")
 
-        def run(layout: str, number: int) -> tuple[float, int]:
-            app_id = f"bench-{layout}-{number}"
+        def run(rows: int, layout: str, number: int) -> tuple[float, int]:
+            tables, batch, versions = cases[rows]
+            app_id = f"bench-{rows}-{layout}-{number}"
             started = time.perf_counter()
             if layout == "layered":
                 write_silver_batch(batch, 0, tables.silver, tables.quarantine, app_id)
@@ -420,27 +426,34 @@ def worker_silver_size(spec: dict) -> dict:
                 write_medallion_batch(batch, 0, tables, app_id, "update", log)
             seconds = time.perf_counter() - started
             caught = spark.table(tables.quarantine).where("reason = 'duplicate event_id'").count()
-            restore()
+            restore(versions)
             return seconds, caught
 
         pid = spark.sparkContext._gateway.proc.pid
-        for layout in ("layered", "single"):
-            run(layout, -1)
+        for rows in spec["sizes"]:
+            for layout in ("layered", "single"):
+                run(rows, layout, -1)
         try:
             Path(f"/proc/{pid}/clear_refs").write_text("5")
-            peak_note = "after the silver build and a warm-up batch per layout"
+            peak_note = "after the silver builds and a warm-up batch per size and layout"
         except OSError:
-            peak_note = "whole process, silver build included (clear_refs not available)"
-        seconds, caught = defaultdict(list), {}
+            peak_note = "whole process, silver builds included (clear_refs not available)"
+        seconds = {rows: defaultdict(list) for rows in spec["sizes"]}
+        caught = {rows: {} for rows in spec["sizes"]}
+        loads = []
         for number in range(spec["runs"]):
-            for layout in ("layered", "single"):
-                elapsed, duplicates = run(layout, number)
-                seconds[layout].append(elapsed)
-                caught[layout] = duplicates
+            for rows in spec["sizes"]:
+                for layout in ("layered", "single"):
+                    elapsed, duplicates = run(rows, layout, number)
+                    seconds[rows][layout].append(elapsed)
+                    caught[rows][layout] = duplicates
+            loads.append(load_average())
         return {
-            "seconds": dict(seconds),
-            "duplicates_caught": caught,
-            "build_seconds": round(build_seconds, 1),
+            "sizes": {
+                str(rows): {"seconds": dict(seconds[rows]), "duplicates_caught": caught[rows]} for rows in spec["sizes"]
+            },
+            "build_seconds": {str(rows): value for rows, value in build_seconds.items()},
+            "round_load_averages": loads,
             "peak_rss_bytes": jvm_peak_bytes(spark),
             "peak_note": peak_note,
         }
@@ -525,49 +538,69 @@ def rate(events: int, seconds: float) -> int:
 
 
 def silver_size(bench: Bench, args) -> dict:
-    """Batch time against silver sizes, the bounded check beside the code before it: for each size one worker per
-    code, each running both layouts `runs` times in turn."""
+    """Batch time against silver sizes, the bounded check beside the code before it: one worker per code holding every
+    size, its rounds running each size and layout in turn; each code in a process of its own."""
     sizes = [int(size) for size in args.silver_rows.split(",") if size]
+    if 0 not in sizes:
+        raise SystemExit("--silver-rows must include 0: batch times are reported against the empty silver's")
     entries = []
-    for rows in sizes:
-        for code in ("before_bound", "current"):
-            log(f"silver size: {code}, {rows} silver rows, {args.runs} runs per layout")
-            result = bench.worker("silver_size", code, {"rows": rows, "runs": args.runs})
-            entry = {"code": code, "silver_rows": rows}
-            for layout, seconds in result["seconds"].items():
-                entry[layout] = {
-                    "seconds": [round(value, 2) for value in seconds],
-                    "median_seconds": round(statistics.median(seconds), 2),
-                    "duplicates_caught": result["duplicates_caught"][layout],
-                }
-            peak = result["peak_rss_bytes"]
-            entry["peak_driver_rss_mib"] = round(peak / 2**20) if peak else None
-            entry["peak_note"] = result["peak_note"]
-            entry["silver_build_seconds"] = result["build_seconds"]
-            entry["load_average"] = result["load_average"]
-            entries.append(entry)
-            log(json.dumps(entry))
-    ratios = {}
     for code in ("before_bound", "current"):
-        by_rows = {entry["silver_rows"]: entry for entry in entries if entry["code"] == code}
-        if 0 in by_rows:
-            ratios[code] = {
-                f"{rows}_vs_0": {
-                    layout: round(by_rows[rows][layout]["median_seconds"] / by_rows[0][layout]["median_seconds"], 2)
-                    for layout in ("layered", "single")
-                }
-                for rows in by_rows
-                if rows
+        log(f"silver size: {code}, silver rows {sizes}, {args.runs} rounds")
+        result = bench.worker("silver_size", code, {"sizes": sizes, "runs": args.runs})
+        peak = result["peak_rss_bytes"]
+        entry = {
+            "code": code,
+            "peak_driver_rss_mib": round(peak / 2**20) if peak else None,
+            "peak_note": result["peak_note"],
+            "load_average": result["load_average"],
+            "round_load_averages": result["round_load_averages"],
+            "sizes": {},
+        }
+        for rows in sizes:
+            measured = result["sizes"][str(rows)]
+            entry["sizes"][str(rows)] = {
+                "silver_build_seconds": result["build_seconds"][str(rows)],
+                **{
+                    layout: {
+                        "seconds": [round(value, 2) for value in values],
+                        "median_seconds": round(statistics.median(values), 2),
+                        "duplicates_caught": measured["duplicates_caught"][layout],
+                    }
+                    for layout, values in measured["seconds"].items()
+                },
             }
+        # Each round's batch time against the empty silver's in the same round, then the median of those ratios:
+        # a load swing between rounds moves both times of a round together.
+        entry["batch_time_vs_empty_silver"] = {
+            f"{rows}_vs_0": {
+                layout: round(
+                    statistics.median(
+                        mine / empty
+                        for mine, empty in zip(
+                            result["sizes"][str(rows)]["seconds"][layout],
+                            result["sizes"]["0"]["seconds"][layout],
+                            strict=True,
+                        )
+                    ),
+                    2,
+                )
+                for layout in ("layered", "single")
+            }
+            for rows in sizes
+            if rows
+        }
+        entries.append(entry)
+        log(json.dumps(entry))
     return {
         "batch_events": BATCH_EVENTS,
         "silver_days": SILVER_DAYS,
         "files_per_day": FILES_PER_DAY,
         "before_bound_commit": BEFORE_BOUND_COMMIT,
         "note": "one micro-batch through each layout's silver write path (single: all four tables); every run on the "
-        "same silver; the batch holds 100 repeats inside the one-hour bound and 10 from silver's first day",
+        "same silver; the batch holds 100 repeats inside the one-hour bound and 10 from silver's first day; ratios "
+        "are medians of per-round ratios against the empty silver in the same process",
         "results": entries,
-        "batch_time_vs_empty_silver": ratios,
+        "batch_time_vs_empty_silver": {entry["code"]: entry["batch_time_vs_empty_silver"] for entry in entries},
     }
 
 
