@@ -37,13 +37,15 @@ def run_pipeline(
     schemas: dict | None = None,
     streams: str = "single",
     phase=None,
+    max_files_per_trigger: int | None = None,
 ) -> None:
     """Runs the pipeline once as a scheduled run over a folder of connector rows: it processes what is new and stops.
 
     Running it again over the same checkpoints processes only what was added to `source_dir` since. `phase`, when
     given, is a context manager factory that times each step by name (`medallion.local.phase`).
+    `max_files_per_trigger` bounds each micro-batch to that many source files (default: all the new ones).
     """
-    rows = read_connector_lines(spark, source_dir)
+    rows = read_connector_lines(spark, source_dir, max_files_per_trigger)
     run_layers(spark, rows, checkpoints, gold_mode, schemas, streams=streams, phase=phase)
 
 
