@@ -142,11 +142,15 @@ def print_summary(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) 
 
 def register_kept_tables(spark, warehouse: Path, catalog: str, schemas: dict) -> None:
     """Registers the tables an earlier run left in a kept lakehouse, so that this run appends to them: the local
-    session's catalog lives in memory and forgets them when the run ends, while the checkpoints stay."""
+    session's catalog lives in memory and forgets them when the run ends, while the checkpoints stay.
+
+    A table is a folder whose `_delta_log` holds a commit. A run killed during a table's first write (the layered
+    layout creates silver and the quarantine with their first batch) leaves data files and an empty `_delta_log`:
+    nothing was committed, so it is no table yet, and this run's first write creates it."""
     tables = _tables(catalog, schemas)
     for table in (tables.bronze, tables.silver, tables.quarantine, tables.gold):
         _, schema, name = table.split(".")
         location = warehouse / f"{schema}.db" / name
-        if (location / "_delta_log").is_dir():
+        if any((location / "_delta_log").glob("[0-9]*")):  # a commit or a checkpoint
             spark.sql(f"CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}")
             spark.sql(f"CREATE TABLE IF NOT EXISTS {table} USING DELTA LOCATION '{location}'")

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from medallion.faults import parse_fault
+from medallion.idempotent import write_once
+from medallion.local_lakehouse import register_kept_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("kill_bench", ROOT / "bench" / "kill_bench.py")
@@ -144,3 +146,26 @@ def test_files_per_trigger_must_be_a_positive_integer():
         result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
         assert result.returncode == 2
         assert f"--max-files-per-trigger {value}: must be a positive integer" in result.stderr
+
+
+def test_a_table_whose_first_commit_was_cut_short_is_created_by_the_resumed_run(spark, schemas, tmp_path):
+    """Found by the harness (layered layout, a kill during the quarantine's first commit): the table's folder then
+    holds the first write's data files and an empty `_delta_log`, no commit. Registering it as a kept table failed
+    every resumed run; it is no table yet, and the resumed run's first write creates it."""
+    warehouse = Path(spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:"))
+    silver, bronze = f"spark_catalog.{schemas['silver']}.weather", f"spark_catalog.{schemas['bronze']}.weather"
+    cut_short = warehouse / f"{schemas['silver']}.db" / "weather"
+    spark.range(3).write.parquet(str(tmp_path / "orphan"))
+    cut_short.mkdir(parents=True)
+    (cut_short / "_delta_log").mkdir()
+    for part in (tmp_path / "orphan").glob("part-*.parquet"):
+        shutil.copy(part, cut_short / part.name)
+    committed = warehouse / f"{schemas['bronze']}.db" / "weather"
+    spark.range(2).write.format("delta").save(str(committed))
+
+    register_kept_tables(spark, warehouse, "spark_catalog", schemas)
+
+    assert spark.catalog.tableExists(bronze) and spark.table(bronze).count() == 2
+    assert not spark.catalog.tableExists(silver)
+    write_once(spark.range(5), silver, "app", 0)
+    assert spark.table(silver).count() == 5
