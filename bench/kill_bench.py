@@ -49,7 +49,7 @@ SEED = 2377
 RANDOM_KILLS_CI = 2
 RANDOM_KILLS_DEFAULT = 20
 # A random-kill lakehouse is killed at most this many times before it is let run to the end.
-KILLS_PER_LAKEHOUSE = 3
+KILLS_PER_LAKEHOUSE = 4
 # The fault points of each layout, in chain order, and the stream (checkpoint folder) whose batch id each counts.
 CHAINS = {
     "single": [
