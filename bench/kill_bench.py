@@ -258,6 +258,7 @@ class Outcome:
     combination: str
     points: list[dict] = field(default_factory=list)
     random_kills: int = 0
+    moments: list[float] = field(default_factory=list)
     runs: int = 0
     lakehouses: int = 0
     mismatches: list[str] = field(default_factory=list)
@@ -317,6 +318,7 @@ def random_kills(spark, work: Path, reference: Path, layout: str, gold_mode: str
             outcome.runs += 1
             if run.returncode == -signal.SIGKILL:
                 kills.append(round(moment, 1))
+                outcome.moments.append(round(moment, 1))
                 outcome.random_kills += 1
                 continue
             if run.returncode != 0:
@@ -376,6 +378,41 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def results(args, outcomes: list[Outcome], seconds: float, load_before, complete: bool) -> dict:
+    problems = [line for outcome in outcomes for line in outcome.failures + outcome.mismatches]
+    return {
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "mode": "ci" if args.ci else "default",
+        "complete": complete,
+        "input": {"files": FILES, "events_per_file": EVENTS_PER_FILE, "malformed_every": MALFORMED_EVERY},
+        "wall_seconds": round(seconds, 1),
+        "load_average": {
+            "start": [round(value, 2) for value in load_before],
+            "end": [round(value, 2) for value in os.getloadavg()],
+        },
+        "cores": os.cpu_count(),
+        "combinations": [
+            {
+                "combination": outcome.combination,
+                "clean_run_seconds": round(outcome.clean_seconds, 1),
+                "seconds": round(outcome.seconds, 1),
+                "fault_points": outcome.points,
+                "points_hit": sum(point["hit"] for point in outcome.points),
+                "random_kills": outcome.random_kills,
+                "random_kill_moments": outcome.moments,
+                "pipeline_runs": outcome.runs,
+                "lakehouses_compared": outcome.lakehouses,
+                "mismatches": outcome.mismatches,
+                "failures": outcome.failures,
+            }
+            for outcome in outcomes
+        ],
+        "kills": sum(outcome.random_kills + sum(p["hit"] for p in outcome.points) for outcome in outcomes),
+        "mismatches": sum(len(outcome.mismatches) for outcome in outcomes),
+        "equal": not problems,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     wanted = args.random_kills
@@ -388,47 +425,22 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="lakestream-kill-"))
     began = time.monotonic()
     load_before = os.getloadavg()
+    out = Path(args.out) if args.out else (None if args.ci else RESULTS)
     spark = local_session(str(work / "compare-warehouse"), app_name="lakestream-kill-compare", cores=1)
     outcomes = []
     try:
-        for combination in args.combos:
+        for index, combination in enumerate(args.combos):
             outcomes.append(run_combination(spark, work, combination, files, wanted, rng))
+            if out is not None:
+                # After every combination: a long run stopped early still leaves what it measured.
+                result = results(args, outcomes, time.monotonic() - began, load_before, index == len(args.combos) - 1)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(result, indent=2) + "\n")
     finally:
         spark.stop()
         shutil.rmtree(work, ignore_errors=True)
     seconds = time.monotonic() - began
-    load_after = os.getloadavg()
     problems = [line for outcome in outcomes for line in outcome.failures + outcome.mismatches]
-    result = {
-        "measured_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "mode": "ci" if args.ci else "default",
-        "input": {"files": FILES, "events_per_file": EVENTS_PER_FILE, "malformed_every": MALFORMED_EVERY},
-        "wall_seconds": round(seconds, 1),
-        "load_average": {"start": [round(x, 2) for x in load_before], "end": [round(x, 2) for x in load_after]},
-        "cores": os.cpu_count(),
-        "combinations": [
-            {
-                "combination": outcome.combination,
-                "clean_run_seconds": round(outcome.clean_seconds, 1),
-                "seconds": round(outcome.seconds, 1),
-                "fault_points": outcome.points,
-                "points_hit": sum(point["hit"] for point in outcome.points),
-                "random_kills": outcome.random_kills,
-                "pipeline_runs": outcome.runs,
-                "lakehouses_compared": outcome.lakehouses,
-                "mismatches": outcome.mismatches,
-                "failures": outcome.failures,
-            }
-            for outcome in outcomes
-        ],
-        "kills": sum(outcome.random_kills + sum(p["hit"] for p in outcome.points) for outcome in outcomes),
-        "mismatches": sum(len(outcome.mismatches) for outcome in outcomes),
-        "equal": not problems,
-    }
-    out = Path(args.out) if args.out else (None if args.ci else RESULTS)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result, indent=2) + "\n")
     for outcome in outcomes:
         hit = sum(point["hit"] for point in outcome.points)
         print(
@@ -440,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         print(f"FAIL {line}")
     verdict = "all tables equal to the clean runs" if not problems else "NOT EQUAL"
-    print(f"{verdict}; {seconds:.0f} s, load average {load_after[0]:.1f}")
+    print(f"{verdict}; {seconds:.0f} s, load average {os.getloadavg()[0]:.1f}")
     return 0 if not problems else EXIT_MISMATCH
 
 
