@@ -181,6 +181,10 @@ def run_pipeline(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        except BaseException:
+            # The harness itself interrupted: the run's group is not ours to leave behind.
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
         errors.seek(0)
         stderr = errors.read().decode("utf-8", "replace")
     entries = [json.loads(line) for line in marker.read_text().splitlines()] if marker.exists() else []
@@ -413,8 +417,13 @@ def results(args, outcomes: list[Outcome], seconds: float, load_before, complete
     }
 
 
+def _interrupted(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _interrupted)
     wanted = args.random_kills
     if wanted is None:
         wanted = RANDOM_KILLS_CI if args.ci else RANDOM_KILLS_DEFAULT
