@@ -1,7 +1,7 @@
 """The local pipeline: bronze -> silver -> gold on local Spark + Delta, reading a file of connector rows or Event Hubs.
 
 Usage: python -m medallion.local [--input FILE] [--json] [--gold-mode update|append] [--streams single|layered]
-                                 [--keep DIR]
+                                 [--keep DIR] [--max-files-per-trigger N]
        python -m medallion.local --source eventhubs [--stack NAME] [--starting-position start|latest]
                                  [--max-events-per-trigger N] [--timeout SECONDS] [--truststore FILE] [...]
 
@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from medallion.bronze import STARTING_POSITIONS
+from medallion.faults import watch_commits
 from medallion.gold import OUTPUT_MODES
 from medallion.kept import (
     EXIT_NOT_A_LAKEHOUSE,
@@ -84,7 +85,7 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         allowed = (
             "--input FILE, --json, --gold-mode update|append, --streams single|layered, --keep DIR, "
-            "--source file|eventhubs; with --source "
+            "--max-files-per-trigger N, --source file|eventhubs; with --source "
             "eventhubs: --stack NAME, --starting-position start|latest, --max-events-per-trigger N, --timeout SECONDS, "
             "--truststore FILE"
         )
@@ -100,6 +101,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--streams", choices=STREAMS, help="one stream through all tables (default), or one per layer")
     parser.add_argument(
         "--keep", metavar="DIR", help="keep the lakehouse (tables, checkpoints) in DIR, or continue the one kept there"
+    )
+    parser.add_argument(
+        "--max-files-per-trigger", metavar="N", help="most source files per micro-batch (default: all new ones)"
     )
     parser.add_argument("--source", choices=SOURCES, default="file", help="read a file (default) or Event Hubs")
     # Event Hubs only; checked in medallion.local_eventhubs. The connection string is never a flag.
@@ -122,6 +126,14 @@ def _check_input(name: str) -> tuple[Path, int]:
     return path, events
 
 
+def _files_per_trigger(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"--max-files-per-trigger {text}: must be a positive integer")
+    return int(text)
+
+
 def _failure(error: Exception) -> str:
     """The first lines of a Spark failure, without the Java stack trace."""
     lines = [line for line in str(error).splitlines() if line.strip() and not line.lstrip().startswith("at ")]
@@ -133,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"phase python-start {_since_process_start():.2f}", file=sys.stderr, flush=True)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.source == "eventhubs":
+        if args.max_files_per_trigger is not None:
+            print("error: --max-files-per-trigger only applies to the file source", file=sys.stderr)
+            return EXIT_BAD_INPUT
         return main_eventhubs(args)
     eventhubs_only = ("stack", "starting_position", "max_events_per_trigger", "timeout", "truststore")
     given = [f"--{name.replace('_', '-')}" for name in eventhubs_only if getattr(args, name) is not None]
@@ -141,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         # Every check runs before anything is created: bad input leaves the file system as it was.
+        files_per_trigger = _files_per_trigger(args.max_files_per_trigger)
         kept = open_kept(args.keep) if args.keep else None
         settings = settle(kept, "file", args.streams, args.gold_mode)
         with phase("line-check"):
@@ -185,7 +201,17 @@ def main(argv: list[str] | None = None) -> int:
             if resumed:
                 register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)
             checkpoints = str(lakehouse / "checkpoints")
-            run_pipeline(spark, str(source), checkpoints, gold_mode, streams=settings["streams"], phase=phase)
+            # Test-only: a no-op unless LAKESTREAM_FAULT names a commit point (medallion.faults, the kill harness).
+            watch_commits(lakehouse / "warehouse", lakehouse / "checkpoints", settings["streams"])
+            run_pipeline(
+                spark,
+                str(source),
+                checkpoints,
+                gold_mode,
+                streams=settings["streams"],
+                phase=phase,
+                max_files_per_trigger=files_per_trigger,
+            )
             with phase("summary"):
                 result = summary(spark)
                 reasons = [] if args.json else quarantine_reasons(spark)

@@ -37,13 +37,15 @@ def run_pipeline(
     schemas: dict | None = None,
     streams: str = "single",
     phase=None,
+    max_files_per_trigger: int | None = None,
 ) -> None:
     """Runs the pipeline once as a scheduled run over a folder of connector rows: it processes what is new and stops.
 
     Running it again over the same checkpoints processes only what was added to `source_dir` since. `phase`, when
     given, is a context manager factory that times each step by name (`medallion.local.phase`).
+    `max_files_per_trigger` bounds each micro-batch to that many source files (default: all the new ones).
     """
-    rows = read_connector_lines(spark, source_dir)
+    rows = read_connector_lines(spark, source_dir, max_files_per_trigger)
     run_layers(spark, rows, checkpoints, gold_mode, schemas, streams=streams, phase=phase)
 
 
@@ -140,11 +142,15 @@ def print_summary(result: dict, gold_mode: str, reasons: list[tuple[str, int]]) 
 
 def register_kept_tables(spark, warehouse: Path, catalog: str, schemas: dict) -> None:
     """Registers the tables an earlier run left in a kept lakehouse, so that this run appends to them: the local
-    session's catalog lives in memory and forgets them when the run ends, while the checkpoints stay."""
+    session's catalog lives in memory and forgets them when the run ends, while the checkpoints stay.
+
+    A table is a folder whose `_delta_log` holds a commit. A run killed during a table's first write (the layered
+    layout creates silver and the quarantine with their first batch) leaves data files and an empty `_delta_log`:
+    nothing was committed, so it is no table yet, and this run's first write creates it."""
     tables = _tables(catalog, schemas)
     for table in (tables.bronze, tables.silver, tables.quarantine, tables.gold):
         _, schema, name = table.split(".")
         location = warehouse / f"{schema}.db" / name
-        if (location / "_delta_log").is_dir():
+        if any((location / "_delta_log").glob("[0-9]*")):  # a commit or a checkpoint
             spark.sql(f"CREATE SCHEMA IF NOT EXISTS {catalog}.{schema}")
             spark.sql(f"CREATE TABLE IF NOT EXISTS {table} USING DELTA LOCATION '{location}'")

@@ -27,6 +27,7 @@ from pathlib import Path
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from medallion.faults import fault_point
 from medallion.gold import OUTPUT_MODES, WATERMARK_MILLIS, plan_windows, write_planned_windows
 from medallion.idempotent import checkpoint_key, write_once
 from medallion.parallel import in_session, run_together
@@ -71,6 +72,7 @@ class BatchLog:
         self.directory.mkdir(parents=True, exist_ok=True)
         staged = self.directory / f".{batch_id}.tmp"
         staged.write_text(json.dumps(entry))
+        fault_point("batch-log", batch_id)  # test-only (medallion.faults): the entry staged, not yet in place
         os.replace(staged, self.directory / str(batch_id))
         for old in self._entries():
             if int(old.name) <= batch_id - _ENTRIES_KEPT:
