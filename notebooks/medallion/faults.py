@@ -1,5 +1,8 @@
 """Named fault points for the kill harness (bench/kill_bench.py): test-only, inert unless LAKESTREAM_FAULT names one.
 
+A local-only module (the local CLI imports it; it is never uploaded to Databricks): the runtime modules only announce
+their steps (`medallion.idempotent.step_reached`), and an armed fault point observes them.
+
 `LAKESTREAM_FAULT=<point>@<batch id>` makes the run SIGKILL its whole process group (the Python process, the JVM it
 started and the shell that started it: what a lost VM or a driver killed for memory does) when the point is reached
 in that micro-batch of the stream it belongs to. Before the kill the point appends one JSON line (point, batch, what
@@ -28,6 +31,8 @@ import signal
 import threading
 import time
 from pathlib import Path
+
+from medallion.idempotent import observe_steps
 
 FAULT_ENV = "LAKESTREAM_FAULT"
 MARKER_ENV = "LAKESTREAM_FAULT_MARKER"
@@ -84,6 +89,10 @@ def fault_point(point: str, batch_id: int) -> None:
     """Kills the process group when LAKESTREAM_FAULT names this point and batch; does nothing otherwise."""
     if _ARMED is not None and _ARMED == (point, batch_id):
         _kill(point, batch_id, "reached")
+
+
+if _ARMED is not None and _ARMED[0] not in COMMIT_POINTS:
+    observe_steps(fault_point)
 
 
 def _data_files(table: Path) -> set[str]:

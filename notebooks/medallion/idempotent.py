@@ -9,6 +9,22 @@ from pyspark.sql import DataFrame, SparkSession
 # checkpoint root that it does not own (metadata, offsets/, commits/, sources/, state/ are its own).
 KEY_FILE = "lakestream_key.json"
 
+# Who is told when a micro-batch reaches a named step between its writes (`step_reached`): nobody on Databricks. The
+# local kill harness's fault points (medallion.faults, local-only, never uploaded) register here to stop the run at
+# a step, so the runtime modules carry no test code, only this call.
+_STEP_OBSERVERS: list = []
+
+
+def observe_steps(observer) -> None:
+    """Calls `observer(step, batch_id)` at every named step of every micro-batch from now on."""
+    _STEP_OBSERVERS.append(observer)
+
+
+def step_reached(step: str, batch_id: int) -> None:
+    """Tells the step observers (if any) that micro-batch `batch_id` reached `step`."""
+    for observer in _STEP_OBSERVERS:
+        observer(step, batch_id)
+
 
 def write_once(
     frame: DataFrame, table: str, app_id: str, batch_id: int, mode: str = "append", replace_where: str | None = None

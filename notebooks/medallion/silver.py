@@ -14,8 +14,7 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from medallion.faults import fault_point
-from medallion.idempotent import checkpoint_key, write_once
+from medallion.idempotent import checkpoint_key, step_reached, write_once
 from medallion.schema import (
     BODY_SCHEMA,
     NUMERIC_FIELDS,
@@ -312,7 +311,7 @@ def write_silver_tables(marked: DataFrame, batch_id: int, silver: str, quarantin
     """
     write_once(quarantined_events(marked), quarantine, app_id, batch_id)
     write_once(valid_events(marked), silver, app_id, batch_id)
-    fault_point("after-silver", batch_id)  # test-only (medallion.faults): silver committed, the batch not done
+    step_reached("after-silver", batch_id)  # silver committed, the batch not done
 
 
 def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:

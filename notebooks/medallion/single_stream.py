@@ -27,9 +27,8 @@ from pathlib import Path
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from medallion.faults import fault_point
 from medallion.gold import OUTPUT_MODES, WATERMARK_MILLIS, plan_windows, write_planned_windows
-from medallion.idempotent import checkpoint_key, write_once
+from medallion.idempotent import checkpoint_key, step_reached, write_once
 from medallion.parallel import in_session, run_together
 from medallion.silver import classified_batch, valid_events, write_silver_tables
 from medallion.streams import CONTINUOUS_INTERVAL, checkpoint_path, with_connector_trigger
@@ -72,7 +71,7 @@ class BatchLog:
         self.directory.mkdir(parents=True, exist_ok=True)
         staged = self.directory / f".{batch_id}.tmp"
         staged.write_text(json.dumps(entry))
-        fault_point("batch-log", batch_id)  # test-only (medallion.faults): the entry staged, not yet in place
+        step_reached("batch-log", batch_id)  # the entry staged, not yet in place
         os.replace(staged, self.directory / str(batch_id))
         for old in self._entries():
             if int(old.name) <= batch_id - _ENTRIES_KEPT:

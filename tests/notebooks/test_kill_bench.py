@@ -100,12 +100,14 @@ def test_parse_fault():
             parse_fault(wrong)
 
 
+# The steps as the runtime modules announce them; importing medallion.faults (as the local CLI does) arms the point.
 _REACH = """
 import sys
-from medallion.faults import fault_point
+import medallion.faults
+from medallion.idempotent import step_reached
 for batch in range(5):
-    fault_point("batch-log", batch)
-    fault_point("after-silver", batch)
+    step_reached("batch-log", batch)
+    step_reached("after-silver", batch)
     print(batch, flush=True)
 """
 
