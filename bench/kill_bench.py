@@ -116,14 +116,14 @@ def input_files() -> list[list[dict]]:
 def make_lakehouse(path: Path, streams: str, gold_mode: str, files: list[list[dict]]) -> None:
     """A kept lakehouse (medallion.kept's manifest) whose source holds the input files, none processed yet."""
     from medallion.kept import content_hash, next_source_file, open_kept, record, settle  # noqa: PLC0415
+    from medallion.sample import write_lines  # noqa: PLC0415
 
     kept = open_kept(str(path))
     settle(kept, "file", streams, gold_mode)
     (path / "source").mkdir(parents=True)
     for lines in files:
         name = next_source_file(kept)
-        with (path / name).open("w", encoding="utf-8") as out:
-            out.writelines(json.dumps(line) + "\n" for line in lines)
+        write_lines(lines, path / name)
         record(kept, {"file": name, "sha256": content_hash(path / name), "events": len(lines)})
     # Spark's file source takes the oldest files first: one second apart, the order is the files' order in every run.
     base = time.time() - len(files)
