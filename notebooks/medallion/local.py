@@ -15,7 +15,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,8 +51,13 @@ from medallion.sample import generate_events, write_lines
 from medallion.session import local_session
 
 SAMPLE_EVENTS = 2000
-# Up to this many events a run lasts seconds: the JVM is started for start-up speed (medallion.session).
+# How the JVM starts for a run of this many events (medallion.session), from runs of the same file both ways:
+# up to 50,000 events, expressions are evaluated without compiling them (one event 25.5 s against 32.6 s, 50,000
+# events 41.5 s against 49.6 s); up to 300,000 the JIT stops at its quick compiler (100,000 events 24.8 s against
+# 33.2 s, 300,000 41.6 s against 43.7 s, medians); past that both compilers run (1,000,000 events 80 s against 109 s
+# with the quick one only). docs/local-pipeline.md has the measurements.
 SHORT_RUN_EVENTS = 50_000
+QUICK_JIT_EVENTS = 300_000
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 SOURCES = ("file", "eventhubs")
@@ -115,15 +122,64 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _check_input(name: str) -> tuple[Path, int]:
+def _input_file(name: str) -> Path:
+    """The --input path, refused unless it is a file (checked before anything starts)."""
     path = Path(name)
+    if path.is_dir():
+        raise InputError(f"--input {path}: is a directory; give a file of connector rows")
+    if not path.is_file():
+        raise InputError(f"--input {path}: no such file")
+    return path
+
+
+def _count_lines(path: Path) -> int:
+    """How many lines `path` has, read as bytes (a tenth of a second for 100 MB): at least its number of events."""
+    lines, last = 0, b"\n"
+    try:
+        with path.open("rb") as data:
+            while chunk := data.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError as error:
+        raise InputError(f"--input {path}: cannot be read ({error.strerror or error})") from None
+    return lines + (last != b"\n")
+
+
+def _check_input(path: Path) -> int:
     try:
         events = check_lines(path)
     except InputError as error:
         raise InputError(f"--input {error}") from None
     if events == 0:
         raise InputError(f"--input {path}: holds no events (the file is empty or has only blank lines)")
-    return path, events
+    return events
+
+
+def _session_settings(events: int) -> dict:
+    """How the JVM of a run of up to `events` events starts (SHORT_RUN_EVENTS, QUICK_JIT_EVENTS)."""
+    return {"quick_jit": events <= QUICK_JIT_EVENTS, "interpreted": events <= SHORT_RUN_EVENTS}
+
+
+def _boot_session(warehouse: str, settings: dict) -> Future:
+    """Starts `local_session` on a daemon thread and returns its future: PySpark waits there for the JVM's process
+    to come up while this thread goes on."""
+    booted: Future = Future()
+
+    def boot() -> None:
+        try:
+            with phase("jvm-boot"):
+                booted.set_result(local_session(warehouse, **settings))
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that waits for the session
+            booted.set_exception(error)
+
+    threading.Thread(target=boot, name="jvm-start", daemon=True).start()
+    return booted
+
+
+def _stop_booted(booting: Future | None) -> None:
+    """Stops a session booted for a run that was then refused (a boot that failed has nothing to stop)."""
+    if booting is not None and booting.exception() is None:
+        booting.result().stop()
 
 
 def _files_per_trigger(text: str | None) -> int | None:
@@ -159,27 +215,42 @@ def main(argv: list[str] | None = None) -> int:
         files_per_trigger = _files_per_trigger(args.max_files_per_trigger)
         kept = open_kept(args.keep) if args.keep else None
         settings = settle(kept, "file", args.streams, args.gold_mode)
-        with phase("line-check"):
-            input_path, input_events = _check_input(args.input) if args.input else (None, 0)
-        with phase("content-hash"):
-            digest = content_hash(input_path) if input_path else None
-        if kept is not None and digest is not None:
-            check_new_content(kept, digest, args.input)
-        if kept is not None and kept.is_new:
-            try:
-                kept.path.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
+        input_path = _input_file(args.input) if args.input else None
+        resumed = kept is not None and not kept.is_new
+        # The run's size (its lines, at least its events) chooses how the JVM starts: a run of a minute or less (the
+        # sample, a file of up to QUICK_JIT_EVENTS) for start-up speed rather than peak speed.
+        size = _count_lines(input_path) if input_path else (0 if resumed else SAMPLE_EVENTS)
     except (InputError, KeepRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except NotALakehouse as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_NOT_A_LAKEHOUSE
-    resumed = kept is not None and not kept.is_new
+    session_settings = _session_settings(size)
     lakehouse = kept.path if kept is not None else Path(tempfile.mkdtemp(prefix="lakestream-"))
     gold_mode = settings["gold_mode"]
     try:
+        warehouse = str(lakehouse / "warehouse")
+        # A large file takes seconds to check: the JVM boots meanwhile, in its own process. It creates nothing in
+        # the lakehouse before the first table, so a failed check still leaves the folder as it was. A small file is
+        # checked first, so bad input is refused at once, without a JVM.
+        booting = None if size <= SHORT_RUN_EVENTS else _boot_session(warehouse, session_settings)
+        try:
+            with phase("line-check"):
+                input_events = _check_input(input_path) if input_path else 0
+            with phase("content-hash"):
+                digest = content_hash(input_path) if input_path else None
+            if kept is not None and digest is not None:
+                check_new_content(kept, digest, args.input)
+            if kept is not None and kept.is_new:
+                try:
+                    kept.path.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
+        except (InputError, KeepRefused) as error:
+            print(f"error: {error}", file=sys.stderr)
+            _stop_booted(booting)
+            return EXIT_BAD_INPUT
         source = lakehouse / "source"
         source.mkdir(exist_ok=True)
         if input_path or not resumed:
@@ -193,10 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             if kept is not None:
                 events = input_events if input_path else SAMPLE_EVENTS
                 record(kept, {"file": added, "sha256": digest, "events": events})
-        # A short run (the sample, a small file) starts the JVM for start-up speed rather than peak speed.
-        events = input_events if input_path else (0 if resumed else SAMPLE_EVENTS)
         with phase("jvm-start"):
-            spark = local_session(str(lakehouse / "warehouse"), short_run=events <= SHORT_RUN_EVENTS)
+            spark = booting.result() if booting is not None else local_session(warehouse, **session_settings)
         try:
             if resumed:
                 register_kept_tables(spark, lakehouse / "warehouse", LOCAL_CATALOG, SCHEMAS)

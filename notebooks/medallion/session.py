@@ -45,10 +45,11 @@ def connector_jars() -> list[str]:
     return [str(jars_dir / name) for name in CONNECTOR_JARS]
 
 
-def _startup_options(short_run: bool) -> list[str]:
+def _startup_options(quick_jit: bool) -> list[str]:
     """JVM options that shorten start-up: the class archive when it exists (or writing it, when setup asks), and for
-    a short run the quick JIT compiler only. On two cores the optimizing compiler's threads take CPU from the run
-    itself, and a run of seconds ends before the code they optimize pays back their time."""
+    `quick_jit` the quick JIT compiler only. On two cores the optimizing compiler's threads take CPU from the run
+    itself, and a run that ends within a minute or so ends before the code they optimize pays back their time
+    (`medallion.local` says which runs, from measurements)."""
     options = []
     archive = Path(os.environ.get("LAKESTREAM_CLASS_ARCHIVE", CLASS_ARCHIVE))
     if os.environ.get("LAKESTREAM_WRITE_CLASS_ARCHIVE") == "1":
@@ -56,18 +57,18 @@ def _startup_options(short_run: bool) -> list[str]:
     elif archive.is_file():
         # A stale archive (another JDK or Spark) is ignored by the JVM under -Xshare:auto; the run only starts slower.
         options += ["-Xshare:auto", f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
-    if short_run:
+    if quick_jit:
         options.append("-XX:TieredStopAtLevel=1")
     return options
 
 
-def _interpreted_settings(short_run: bool) -> dict[str, str]:
+def _interpreted_settings(interpreted: bool) -> dict[str, str]:
     """Spark settings for a short run: expressions evaluated as they are rather than compiled. Spark generates Java
     source for every query and compiles it with Janino; on a cold JVM whose JIT stops at the quick compiler, those
     compiles cost more than a run of up to 50,000 rows saves with them (measured: one event 25.5 s against 32.6 s,
     50,000 events 41.5 s against 49.6 s, under the same load). Interpreted evaluation has the same semantics (Spark
     runs its expression tests both ways), so the tables are the same. `factoryMode` is an internal Spark setting."""
-    if not short_run:
+    if not interpreted:
         return {}
     return {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
@@ -77,16 +78,17 @@ def local_session(
     app_name: str = "lakestream-local",
     cores: int = 2,
     java_options: tuple[str, ...] = (),
-    short_run: bool = False,
+    quick_jit: bool = False,
+    interpreted: bool = False,
 ) -> SparkSession:
     """A quiet local Spark 3.5 session with Delta 3.2 and the Event Hubs connector, tables kept under `warehouse_dir`,
-    times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint);
-    `short_run` trades peak speed for start-up time: the quick JIT only (`_startup_options`) and expressions evaluated
-    without compiling them (`_interpreted_settings`)."""
+    times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint).
+    Two settings trade peak speed for start-up time: `quick_jit`, the quick JIT compiler only (`_startup_options`),
+    and `interpreted`, expressions evaluated without compiling them (`_interpreted_settings`)."""
     driver_options = [
         "-Duser.timezone=UTC",
         f"-Dderby.system.home={warehouse_dir}",
-        *_startup_options(short_run),
+        *_startup_options(quick_jit),
         *java_options,
     ]
     session = (
@@ -108,7 +110,7 @@ def local_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
     )
-    for key, value in _interpreted_settings(short_run).items():
+    for key, value in _interpreted_settings(interpreted).items():
         session = session.config(key, value)
     session = session.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

@@ -92,7 +92,14 @@ def resume_watermark(spark, silver: str) -> int:
     0 when it is empty. Every batch moves the watermark to the newest valid event time it saw minus five minutes,
     and every valid event is in silver, so this is the watermark the last committed batch left, whatever checkpoint
     wrote it. (Gold's newest window end is only a bound: in append mode at or before the watermark, in update mode
-    after it.)"""
+    after it.)
+
+    A silver whose only commit is its CREATE TABLE (`medallion.tables`, a new lakehouse) holds no rows: its
+    history says so from the log alone, without the query, which on a cold session costs more than the whole check.
+    """
+    last_commit = spark.sql(f"DESCRIBE HISTORY {silver} LIMIT 1").first()
+    if last_commit["version"] == 0 and last_commit["operation"] == "CREATE TABLE":
+        return 0
     newest = spark.table(silver).agg(F.max(F.floor(F.unix_micros("timestamp") / 1000)).alias("ms")).first()["ms"]
     return 0 if newest is None else max(0, int(newest) - WATERMARK_MILLIS)
 

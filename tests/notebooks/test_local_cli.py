@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from medallion.local import SHORT_RUN_EVENTS
+
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"body": '{"temperature": 20, "humidity": 50, "location": "Oslo"}', "enqueuedTime": "2026-01-01T10:00:00Z"}
 
@@ -53,6 +55,23 @@ def test_bad_line_names_file_and_line(tmp_path, second_line, message):
     result = run("--input", path)
     assert result.returncode == 2
     assert f"{path}:2: " in result.stderr and message in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_large_file_failing_its_check_leaves_a_new_keep_folder_uncreated(tmp_path):
+    """Past SHORT_RUN_EVENTS lines the JVM boots while the lines are checked; a bad last line is still refused with
+    exit 2, and the --keep folder the JVM was given is not created."""
+    keep = tmp_path / "lakehouse"
+    lines = [json.dumps(GOOD)] * SHORT_RUN_EVENTS + [json.dumps({**GOOD, "sequenceNumber": "7"})]
+    path = tmp_path / "events.json"
+    path.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "notebooks"), "LAKESTREAM_PROFILE": "1"}
+    command = [sys.executable, "-m", "medallion.local", "--input", str(path), "--keep", str(keep)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert result.returncode == 2
+    assert f"{path}:{SHORT_RUN_EVENTS + 1}: " in result.stderr and '"sequenceNumber" must be' in result.stderr
+    assert "phase jvm-boot " in result.stderr  # the JVM did boot beside the check
+    assert not keep.exists()
     assert result.stdout == ""
 
 

@@ -2,13 +2,15 @@
 a failure between silver and gold, and the batch log that keeps gold's watermark."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 import medallion.gold as gold
 from medallion.local_lakehouse import run_pipeline, summary
 from medallion.sample import MALFORMED_BODIES, generate_events, write_lines
-from medallion.single_stream import BatchLog
+from medallion.single_stream import BatchLog, resume_watermark
+from medallion.tables import create_tables
 
 
 def line(moment, location="Oslo", temperature=5.0, sequence=0, event_id=None):
@@ -142,3 +144,28 @@ def test_the_batch_log_keeps_the_last_hundred_entries(tmp_path):
     kept = sorted(int(entry.name) for entry in (tmp_path / "plans").iterdir())
     assert kept == list(range(30, 130))
     assert log.watermark_before(130) == 130
+
+
+def test_the_resume_watermark_is_silvers_newest_event_time_less_five_minutes_and_0_without_rows(spark, schemas):
+    create_tables(spark, "spark_catalog", silver_schema=schemas["silver"])
+    silver = f"spark_catalog.{schemas['silver']}.weather"
+    assert resume_watermark(spark, silver) == 0  # created, never written
+
+    newest = datetime(2026, 1, 1, 10, 20, 0, 500_900, tzinfo=UTC)
+    times = [datetime(2026, 1, 1, 10, 0, tzinfo=UTC), newest]
+    appended = spark.createDataFrame(
+        [(f"e{i}", t) for i, t in enumerate(times)], "event_id string, timestamp timestamp"
+    )
+    appended.write.format("delta").mode("append").saveAsTable(silver)
+    # Milliseconds, as Spark keeps watermarks: 10:20:00.5009 is 10:20:00.500; five minutes is 300,000 ms.
+    assert resume_watermark(spark, silver) == 1_767_262_800_500 - 300_000
+
+    spark.sql(f"DELETE FROM {silver}")
+    assert resume_watermark(spark, silver) == 0  # written, then emptied: read, and no newest time
+
+    # A table whose first commit wrote its rows is read, not taken for an empty one.
+    written = f"spark_catalog.{schemas['gold']}.written_first"
+    spark.createDataFrame([("e", newest)], "event_id string, timestamp timestamp").write.format("delta").saveAsTable(
+        written
+    )
+    assert resume_watermark(spark, written) == 1_767_262_800_500 - 300_000
