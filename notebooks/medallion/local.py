@@ -27,6 +27,7 @@ from medallion.gold import OUTPUT_MODES
 from medallion.kept import (
     EXIT_NOT_A_LAKEHOUSE,
     KeepRefused,
+    KeptLakehouse,
     NotALakehouse,
     check_new_content,
     content_hash,
@@ -196,6 +197,35 @@ def _failure(error: Exception) -> str:
     return "\n  ".join(lines[:6]) or type(error).__name__
 
 
+def _add_input(args: argparse.Namespace, kept: KeptLakehouse | None, input_path: Path | None, lakehouse: Path) -> None:
+    """Checks the input file's lines (and, for a kept lakehouse, that its content is new), then puts it, or the
+    sample, in the lakehouse's source. Raises InputError or KeepRefused before anything is created."""
+    resumed = kept is not None and not kept.is_new
+    with phase("line-check"):
+        input_events = _check_input(input_path) if input_path else 0
+    with phase("content-hash"):
+        digest = content_hash(input_path) if input_path else None
+    if kept is not None and digest is not None:
+        check_new_content(kept, digest, args.input)
+    if kept is not None and kept.is_new:
+        try:
+            kept.path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
+    (lakehouse / "source").mkdir(exist_ok=True)
+    if input_path or not resumed:
+        # A new lakehouse starts with the file or the sample; a kept one gets the file added to its source.
+        added = next_source_file(kept) if kept is not None else "source/events.json"
+        if input_path:
+            shutil.copyfile(input_path, lakehouse / added)
+        else:
+            write_lines(generate_events(SAMPLE_EVENTS), lakehouse / added)
+            digest = content_hash(lakehouse / added)
+        if kept is not None:
+            events = input_events if input_path else SAMPLE_EVENTS
+            record(kept, {"file": added, "sha256": digest, "events": events})
+
+
 def main(argv: list[str] | None = None) -> int:
     if os.environ.get(PROFILE_ENV) == "1":
         print(f"phase python-start {_since_process_start():.2f}", file=sys.stderr, flush=True)
@@ -236,34 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         # checked first, so bad input is refused at once, without a JVM.
         booting = None if size <= SHORT_RUN_EVENTS else _boot_session(warehouse, session_settings)
         try:
-            with phase("line-check"):
-                input_events = _check_input(input_path) if input_path else 0
-            with phase("content-hash"):
-                digest = content_hash(input_path) if input_path else None
-            if kept is not None and digest is not None:
-                check_new_content(kept, digest, args.input)
-            if kept is not None and kept.is_new:
-                try:
-                    kept.path.mkdir(parents=True, exist_ok=True)
-                except OSError as error:
-                    raise InputError(f"--keep {args.keep}: cannot create it ({error.strerror or error})") from None
+            _add_input(args, kept, input_path, lakehouse)
         except (InputError, KeepRefused) as error:
             print(f"error: {error}", file=sys.stderr)
             _stop_booted(booting)
             return EXIT_BAD_INPUT
-        source = lakehouse / "source"
-        source.mkdir(exist_ok=True)
-        if input_path or not resumed:
-            # A new lakehouse starts with the file or the sample; a kept one gets the file added to its source.
-            added = next_source_file(kept) if kept is not None else "source/events.json"
-            if input_path:
-                shutil.copyfile(input_path, lakehouse / added)
-            else:
-                write_lines(generate_events(SAMPLE_EVENTS), lakehouse / added)
-                digest = content_hash(lakehouse / added)
-            if kept is not None:
-                events = input_events if input_path else SAMPLE_EVENTS
-                record(kept, {"file": added, "sha256": digest, "events": events})
+        except BaseException:  # Ctrl-C or a failed copy: a booting JVM is stopped, not left half started
+            _stop_booted(booting)
+            raise
         with phase("jvm-start"):
             spark = booting.result() if booting is not None else local_session(warehouse, **session_settings)
         try:
@@ -274,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             watch_commits(lakehouse / "warehouse", lakehouse / "checkpoints", settings["streams"])
             run_pipeline(
                 spark,
-                str(source),
+                str(lakehouse / "source"),
                 checkpoints,
                 gold_mode,
                 streams=settings["streams"],
