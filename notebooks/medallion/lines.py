@@ -62,12 +62,18 @@ def iso_micros(text: str) -> int | None:
     return (local - _EPOCH) // timedelta(microseconds=1) - offset_minutes * 60_000_000
 
 
-def check_lines(path: Path) -> int:
-    """Checks every line of a local source file; returns the number of events (0 for an empty file)."""
+def require_file(path: Path) -> Path:
+    """`path`, unless it is a directory or does not exist (InputError naming it)."""
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give a file of connector rows")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    return path
+
+
+def check_lines(path: Path) -> int:
+    """Checks every line of a local source file; returns the number of events (0 for an empty file)."""
+    require_file(path)
     events = 0
     try:
         with path.open(encoding="utf-8", errors="strict") as lines:

@@ -36,7 +36,7 @@ from medallion.kept import (
     record,
     settle,
 )
-from medallion.lines import InputError, check_lines
+from medallion.lines import InputError, check_lines, require_file
 from medallion.local_eventhubs import main_eventhubs
 from medallion.local_lakehouse import (
     LOCAL_CATALOG,
@@ -125,12 +125,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _input_file(name: str) -> Path:
     """The --input path, refused unless it is a file (checked before anything starts)."""
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"--input {path}: is a directory; give a file of connector rows")
-    if not path.is_file():
-        raise InputError(f"--input {path}: no such file")
-    return path
+    try:
+        return require_file(Path(name))
+    except InputError as error:
+        raise InputError(f"--input {error}") from None
 
 
 def _count_lines(path: Path) -> int:

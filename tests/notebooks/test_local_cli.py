@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"body": '{"temperature": 20, "humidity": 50, "location": "Oslo"}', "enqueuedTime": "2026-01-01T10:00:00Z"}
 
 
-def run(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "notebooks")}
+def run(*args, env_vars=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "notebooks"), **(env_vars or {})}
     command = [sys.executable, "-m", "medallion.local", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
 
@@ -65,9 +65,7 @@ def test_a_large_file_failing_its_check_leaves_a_new_keep_folder_uncreated(tmp_p
     lines = [json.dumps(GOOD)] * SHORT_RUN_EVENTS + [json.dumps({**GOOD, "sequenceNumber": "7"})]
     path = tmp_path / "events.json"
     path.write_text("\n".join(lines) + "\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "notebooks"), "LAKESTREAM_PROFILE": "1"}
-    command = [sys.executable, "-m", "medallion.local", "--input", str(path), "--keep", str(keep)]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    result = run("--input", str(path), "--keep", str(keep), env_vars={"LAKESTREAM_PROFILE": "1"})
     assert result.returncode == 2
     assert f"{path}:{SHORT_RUN_EVENTS + 1}: " in result.stderr and '"sequenceNumber" must be' in result.stderr
     assert "phase jvm-boot " in result.stderr  # the JVM did boot beside the check
