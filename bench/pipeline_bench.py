@@ -103,8 +103,9 @@ def jvm_peak_bytes(spark) -> int | None:
 
 def table_fingerprints(spark, schemas: dict) -> dict:
     """An order-independent fingerprint of every table (row count and the sum of row hashes), without ingested_at
-    (the time of the run)."""
+    (the time of the run), doubles rounded to 9 decimals (an average's last bits depend on the order of its sum)."""
     from pyspark.sql import functions as F  # noqa: PLC0415
+    from pyspark.sql import types as T  # noqa: PLC0415
 
     from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
 
@@ -117,7 +118,11 @@ def table_fingerprints(spark, schemas: dict) -> dict:
     prints = {}
     for name, table in tables.items():
         frame = spark.table(table)
-        columns = sorted(column for column in frame.columns if column != "ingested_at")
+        columns = [
+            F.round(field.name, 9).alias(field.name) if isinstance(field.dataType, T.DoubleType) else F.col(field.name)
+            for field in sorted(frame.schema.fields, key=lambda field: field.name)
+            if field.name != "ingested_at"
+        ]
         row_hash = F.conv(F.substring(F.sha2(F.to_json(F.struct(*columns)), 256), 1, 15), 16, 10)
         row = frame.agg(F.count(F.lit(1)).alias("rows"), F.sum(row_hash.cast("decimal(38,0)")).alias("hash")).first()
         prints[name] = {"rows": row["rows"], "hash": str(row["hash"])}

@@ -73,6 +73,13 @@ def _interpreted_settings(interpreted: bool) -> dict[str, str]:
     return {"spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN"}
 
 
+def _cache_settings(compressed_cache: bool) -> dict[str, str]:
+    """Whether a cached DataFrame's column batches are compressed. A micro-batch is cached while its four writes read
+    it (`medallion.single_stream`), and compressing it costs CPU every row pays, to save memory a local run of a few
+    hundred thousand events has to spare (`medallion.local` says which runs, from measurements)."""
+    return {} if compressed_cache else {"spark.sql.inMemoryColumnarStorage.compressed": "false"}
+
+
 def local_session(
     warehouse_dir: str,
     app_name: str = "lakestream-local",
@@ -80,11 +87,13 @@ def local_session(
     java_options: tuple[str, ...] = (),
     quick_jit: bool = False,
     interpreted: bool = False,
+    compressed_cache: bool = True,
 ) -> SparkSession:
     """A quiet local Spark 3.5 session with Delta 3.2 and the Event Hubs connector, tables kept under `warehouse_dir`,
     times in UTC. `java_options` are added to the driver JVM's options (e.g. a trust store for a test endpoint).
     Two settings trade peak speed for start-up time: `quick_jit`, the quick JIT compiler only (`_startup_options`),
-    and `interpreted`, expressions evaluated without compiling them (`_interpreted_settings`)."""
+    and `interpreted`, expressions evaluated without compiling them (`_interpreted_settings`). `compressed_cache`
+    off trades memory for CPU (`_cache_settings`)."""
     driver_options = [
         "-Duser.timezone=UTC",
         f"-Dderby.system.home={warehouse_dir}",
@@ -110,7 +119,7 @@ def local_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
     )
-    for key, value in _interpreted_settings(interpreted).items():
+    for key, value in {**_interpreted_settings(interpreted), **_cache_settings(compressed_cache)}.items():
         session = session.config(key, value)
     session = session.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")

@@ -194,7 +194,8 @@ _nfc_udf = F.udf(_nfc, T.StringType())
 def mark_duplicates(classified: DataFrame, silver: DataFrame | None) -> DataFrame:
     """Sets `reason` to "duplicate event_id" on each valid row whose `event_id` is already in `silver` (None before
     silver exists) with a `timestamp` at most RESEND_HORIZON before the batch's earliest valid event time, or appeared
-    earlier in this batch (ordered by enqueuedTime, partition, sequenceNumber, offset).
+    earlier in this batch (ordered by enqueuedTime, partition, sequenceNumber, offset; the rows are ranked only in a
+    batch where some id does come twice).
 
     Rows without an event_id (absent, null or blank) are never duplicates: they are counted as they come. Ids are
     compared exactly. The event time is the connector's `enqueuedTime`, which silver stores as `timestamp`
@@ -208,11 +209,19 @@ def mark_duplicates(classified: DataFrame, silver: DataFrame | None) -> DataFram
     event_id = F.col("event.event_id")
     candidate = F.col("reason").isNull() & (F.coalesce(trim_whitespace(event_id), F.lit("")) != "")
     marked = classified.withColumn("_dedup_id", F.when(candidate, event_id))
-    first_seen = Window.partitionBy("_dedup_id").orderBy("enqueuedTime", "partition", "sequenceNumber", "offset")
-    repeated = F.col("_dedup_id").isNotNull() & (F.row_number().over(first_seen) > 1)
-    earliest = None
-    if silver is not None:
-        earliest = marked.where(F.col("_dedup_id").isNotNull()).agg(F.min(F.unix_micros("enqueuedTime"))).first()[0]
+    # One job answers both questions about the batch's ids: the earliest event time (the bound's start) and whether any
+    # id comes twice. Ranking rows by id shuffles and sorts the whole batch, so it runs only when one does.
+    ids = marked.where(F.col("_dedup_id").isNotNull()).agg(
+        F.min(F.unix_micros("enqueuedTime")).alias("earliest"),
+        F.count(F.lit(1)).alias("ids"),
+        F.count_distinct("_dedup_id").alias("distinct_ids"),
+    )
+    facts = ids.first()
+    repeated = F.lit(False)
+    if facts["ids"] > facts["distinct_ids"]:
+        first_seen = Window.partitionBy("_dedup_id").orderBy("enqueuedTime", "partition", "sequenceNumber", "offset")
+        repeated = F.col("_dedup_id").isNotNull() & (F.row_number().over(first_seen) > 1)
+    earliest = None if silver is None else facts["earliest"]
     if earliest is not None:
         # A literal, not a join or subquery: Delta skips files by their min/max statistics only for such a predicate.
         since = F.lit(earliest - _HORIZON_MICROS).cast("long")

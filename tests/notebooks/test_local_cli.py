@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from medallion.local import SHORT_RUN_EVENTS
+from medallion.local import QUICK_JIT_EVENTS, SHORT_RUN_EVENTS, UNCOMPRESSED_CACHE_EVENTS, _session_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"body": '{"temperature": 20, "humidity": 50, "location": "Oslo"}', "enqueuedTime": "2026-01-01T10:00:00Z"}
@@ -24,6 +24,23 @@ def run(*args, env_vars=None):
 def write(path, *lines):
     path.write_text("".join(line if isinstance(line, str) else json.dumps(line) for line in lines))
     return str(path)
+
+
+def test_a_runs_size_sets_how_its_session_starts():
+    """Each setting switches at its own size: short runs start fast, large ones keep peak speed and memory."""
+    assert _session_settings(1) == {"quick_jit": True, "interpreted": True, "compressed_cache": False}
+    assert _session_settings(SHORT_RUN_EVENTS + 1) == {
+        "quick_jit": True,
+        "interpreted": False,
+        "compressed_cache": False,
+    }
+    assert _session_settings(QUICK_JIT_EVENTS + 1) == {
+        "quick_jit": False,
+        "interpreted": False,
+        "compressed_cache": False,
+    }
+    large = {"quick_jit": False, "interpreted": False, "compressed_cache": True}
+    assert _session_settings(UNCOMPRESSED_CACHE_EVENTS + 1) == large
 
 
 def test_missing_file(tmp_path):

@@ -8,7 +8,14 @@ from conftest import at, bronze_frame
 from medallion.bronze import lines_to_connector_rows, to_bronze
 from medallion.sample import generate_events
 from medallion.schema import LINE_SCHEMA
-from medallion.silver import DUPLICATE, classify_events, quarantined_events, valid_events, write_silver_batch
+from medallion.silver import (
+    DUPLICATE,
+    classify_events,
+    mark_duplicates,
+    quarantined_events,
+    valid_events,
+    write_silver_batch,
+)
 
 VALID = {"temperature": 20.0, "humidity": 50.0, "location": "Seattle", "wind_speed": 3.0, "precipitation": 0.0}
 
@@ -255,6 +262,17 @@ def test_repeated_event_id_in_one_batch_keeps_the_first_enqueued(spark, schemas)
     batch = bronze_frame(spark, events, enqueued=[at("10:00:02"), at("10:00:01"), at("10:00:03")])
     write_silver_batch(batch, 0, silver, quarantine, "dedup")
     assert ids_and_reasons(spark, silver, quarantine) == ([("a", 1)], [(0, DUPLICATE), (2, DUPLICATE)])
+
+
+def test_only_a_batch_with_a_repeated_event_id_ranks_its_rows(spark):
+    """Ranking by id shuffles and sorts the whole batch; a batch whose ids are all distinct has nothing to rank."""
+
+    def plan(event_ids):
+        batch = bronze_frame(spark, [body(event_id=event_id) for event_id in event_ids])
+        return mark_duplicates(classify_events(batch), None)._jdf.queryExecution().executedPlan().toString()
+
+    assert "Window" not in plan(["a", "b", None, ""])
+    assert "Window" in plan(["a", "b", "a"])
 
 
 def test_repeated_event_id_in_a_later_batch_is_quarantined(spark, schemas):
