@@ -312,14 +312,17 @@ def classified_batch(batch: DataFrame, silver: DataFrame | None) -> Iterator[Dat
         classified.unpersist()
 
 
-def write_silver_tables(marked: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str) -> None:
-    """Writes a classified batch to both tables, exactly once, with every row in exactly one of them.
+def write_silver_tables(
+    marked: DataFrame, valid: DataFrame, batch_id: int, silver: str, quarantine: str, app_id: str
+) -> None:
+    """Writes a classified batch to both tables, exactly once, with every row in exactly one of them: its valid rows
+    (`valid`, which is `valid_events(marked)`; the caller may need them too) and the others.
 
     Quarantine is written first: until silver's write commits, silver is as it was before this batch, so a replay
     finds the same duplicates and writes the same silver rows. Any other failure fails the batch and the stream.
     """
     write_once(quarantined_events(marked), quarantine, app_id, batch_id)
-    write_once(valid_events(marked), silver, app_id, batch_id)
+    write_once(valid, silver, app_id, batch_id)
     step_reached("after-silver", batch_id)  # silver committed, the batch not done
 
 
@@ -328,7 +331,7 @@ def write_silver_batch(batch: DataFrame, batch_id: int, silver: str, quarantine:
     spark = batch.sparkSession
     existing = spark.table(silver) if spark.catalog.tableExists(silver) else None
     with classified_batch(batch, existing) as marked:
-        write_silver_tables(marked, batch_id, silver, quarantine, app_id)
+        write_silver_tables(marked, valid_events(marked), batch_id, silver, quarantine, app_id)
 
 
 def start_silver(

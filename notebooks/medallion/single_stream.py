@@ -97,16 +97,22 @@ def resume_watermark(spark, silver: str) -> int:
     A silver whose only commit is its CREATE TABLE (`medallion.tables`, a new lakehouse) holds no rows: its
     history says so from the log alone, without the query, which on a cold session costs more than the whole check.
     """
-    last_commit = spark.sql(f"DESCRIBE HISTORY {silver} LIMIT 1").first()
-    if last_commit["version"] == 0 and last_commit["operation"] == "CREATE TABLE":
+    if created_empty(newest_commit(spark, silver)):
         return 0
     newest = spark.table(silver).agg(F.max(F.floor(F.unix_micros("timestamp") / 1000)).alias("ms")).first()["ms"]
     return 0 if newest is None else max(0, int(newest) - WATERMARK_MILLIS)
 
 
-def table_version(spark, table: str) -> int:
-    """The newest version of a Delta table (DESCRIBE HISTORY reads only the table's log)."""
-    return spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()["version"]
+def newest_commit(spark, table: str):
+    """The newest commit of a Delta table, its `version` and `operation` among others (DESCRIBE HISTORY reads only
+    the table's log)."""
+    return spark.sql(f"DESCRIBE HISTORY {table} LIMIT 1").first()
+
+
+def created_empty(commit) -> bool:
+    """Whether a table whose newest commit is `commit` holds no rows because its only commit is the CREATE TABLE that
+    made it empty (`medallion.tables`). A runtime that names the operation otherwise only loses the shortcut."""
+    return commit["version"] == 0 and commit["operation"] == "CREATE TABLE"
 
 
 def write_medallion_batch(
@@ -117,7 +123,9 @@ def write_medallion_batch(
 
     Every step reads silver as it was when the batch was first planned (the version kept in the batch's entry), so
     the four writes do not depend on each other's commits and run side by side: Spark runs their jobs together on
-    the cluster's cores, and the batch takes about as long as its slowest write instead of the sum of four.
+    the cluster's cores, and the batch takes about as long as its slowest write instead of the sum of four. A silver
+    that was only created, with no rows yet (the entry's `silver_empty`), is not read at all: planning a read of a
+    Delta table costs a cold session about a second, and there is nothing in it to compare with.
     """
     spark = batch.sparkSession
     rows = batch.persist()
@@ -126,18 +134,28 @@ def write_medallion_batch(
         bronze_write = bronze.submit(in_session(spark, lambda: write_once(rows, tables.bronze, app_id, batch_id)))
         try:
             plan = log.read(batch_id)
-            version = table_version(spark, tables.silver) if plan is None else plan["silver_version"]
-            silver_before = spark.sql(f"SELECT * FROM {tables.silver} VERSION AS OF {version}")
+            if plan is None:
+                commit = newest_commit(spark, tables.silver)
+                version, silver_empty = commit["version"], created_empty(commit)
+            else:
+                # An entry written before `silver_empty` existed reads silver, as it did then.
+                version, silver_empty = plan["silver_version"], plan.get("silver_empty", False)
+            silver_before = (
+                None if silver_empty else spark.sql(f"SELECT * FROM {tables.silver} VERSION AS OF {version}")
+            )
             with classified_batch(rows, silver_before) as marked:
                 if plan is None:
-                    plan = {"silver_version": version, **plan_windows(marked, log.watermark_before(batch_id))}
+                    plan = {"silver_version": version, "silver_empty": silver_empty}
+                    plan.update(plan_windows(marked, log.watermark_before(batch_id)))
                     log.write(batch_id, plan)
                 # Silver as it is once this batch is in: the rows before it and the batch's valid rows. A replay of a
                 # batch whose silver write committed finds the same rows, since its own rows then count as repeats.
-                silver_after = silver_before.unionByName(valid_events(marked))
+                # valid_events asks Spark whether any location needs Unicode normalization: once, for both writes.
+                valid = valid_events(marked)
+                silver_after = valid if silver_before is None else silver_before.unionByName(valid)
                 run_together(
                     spark,
-                    lambda: write_silver_tables(marked, batch_id, tables.silver, tables.quarantine, app_id),
+                    lambda: write_silver_tables(marked, valid, batch_id, tables.silver, tables.quarantine, app_id),
                     lambda: write_planned_windows(silver_after, tables.gold, gold_mode, plan, app_id, batch_id),
                 )
         finally:

@@ -124,6 +124,22 @@ def test_a_batch_replayed_after_a_failure_between_silver_and_gold_updates_gold_o
     assert summary(spark, failing)["bronze"] == 300
 
 
+def test_a_batch_skips_reading_silver_only_while_silver_is_as_created(spark, tmp_path):
+    """The first batch of a new lakehouse learns from silver's history that it has no rows and records that in its
+    entry; the next batch reads silver and finds the first batch's event there."""
+    source = tmp_path / "source"
+    source.mkdir()
+    write_lines([line("10:00:00", event_id="a")], source / "1.json")
+    write_lines([line("10:01:00", event_id="a", sequence=1)], source / "2.json")
+    schemas = fresh_schemas(spark, "created_silver")
+    checkpoints = tmp_path / "cp"
+    run_pipeline(spark, str(source), str(checkpoints), "update", schemas, "single", max_files_per_trigger=1)
+    log = BatchLog(str(checkpoints / "pipeline" / "weather" / "gold_plans"))
+    assert [log.read(0)["silver_empty"], log.read(1)["silver_empty"]] == [True, False]
+    reasons = [row["reason"] for row in spark.table(f"spark_catalog.{schemas['silver']}.weather_quarantine").collect()]
+    assert reasons == ["duplicate event_id"]
+
+
 def test_the_batch_log_gives_each_batch_its_predecessors_watermark(tmp_path):
     log = BatchLog(str(tmp_path / "plans"))
     assert log.watermark_before(0) == 0
