@@ -131,8 +131,9 @@ def append_closed_windows(
 def plan_windows(marked: DataFrame, watermark_ms: int) -> dict:
     """Gold's plan for a classified batch (silver's rows with `reason`, null when valid): the watermark in force
     (`watermark_before_ms`), the watermark after the batch (`watermark_ms`), the earliest valid event time gold counts
-    (`first_counted`, microseconds: its window ends after the watermark in force; None when there is none) and the
-    batch's row count (`rows`). The single-stream layout's stand-in for Spark's watermark."""
+    (`first_counted`, microseconds: its window ends after the watermark in force; None when there is none), the
+    batch's row count (`rows`) and how many of them are valid (`valid_rows`, silver's share; the rest are quarantined).
+    The single-stream layout's stand-in for Spark's watermark."""
     # Silver's `timestamp` is the connector's enqueuedTime; Spark's watermark keeps milliseconds.
     micros = F.unix_micros(F.col("enqueuedTime"))
     valid = F.col("reason").isNull()
@@ -141,6 +142,7 @@ def plan_windows(marked: DataFrame, watermark_ms: int) -> dict:
         F.min(F.when(counted, micros)).alias("first_counted"),
         F.max(F.when(valid, F.floor(micros / 1000))).alias("newest_ms"),
         F.count(F.lit(1)).alias("rows"),
+        F.count(F.when(valid, F.lit(1))).alias("valid_rows"),
     ).first()
     newest_ms = times["newest_ms"]
     after = watermark_ms if newest_ms is None else max(watermark_ms, newest_ms - WATERMARK_MILLIS)
@@ -149,6 +151,7 @@ def plan_windows(marked: DataFrame, watermark_ms: int) -> dict:
         "watermark_ms": after,
         "first_counted": times["first_counted"],
         "rows": times["rows"],
+        "valid_rows": times["valid_rows"],
     }
 
 

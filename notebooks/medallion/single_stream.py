@@ -153,9 +153,13 @@ def write_medallion_batch(
                 # valid_events asks Spark whether any location needs Unicode normalization: once, for both writes.
                 valid = valid_events(marked)
                 silver_after = valid if silver_before is None else silver_before.unionByName(valid)
+                # An entry written before `valid_rows` existed writes both tables, as it did then.
+                counts = (plan["rows"] - plan["valid_rows"], plan["valid_rows"]) if "valid_rows" in plan else None
                 run_together(
                     spark,
-                    lambda: write_silver_tables(marked, valid, batch_id, tables.silver, tables.quarantine, app_id),
+                    lambda: write_silver_tables(
+                        marked, valid, batch_id, tables.silver, tables.quarantine, app_id, counts
+                    ),
                     lambda: write_planned_windows(silver_after, tables.gold, gold_mode, plan, app_id, batch_id),
                 )
         finally:

@@ -140,6 +140,27 @@ def test_a_batch_skips_reading_silver_only_while_silver_is_as_created(spark, tmp
     assert reasons == ["duplicate event_id"]
 
 
+def test_a_table_with_nothing_to_add_in_a_batch_gets_no_commit(spark, tmp_path):
+    """A batch of valid events commits nothing to the quarantine, a batch of malformed ones nothing to silver; every
+    row is still in exactly one of the two."""
+    source = tmp_path / "source"
+    source.mkdir()
+    write_lines([line("10:00:00", event_id="a"), line("10:00:01", event_id="b", sequence=1)], source / "1.json")
+    malformed = [{**line("10:01:00", sequence=2 + index), "body": body} for index, body in enumerate(["{", "[]"])]
+    write_lines(malformed, source / "2.json")
+    schemas = fresh_schemas(spark, "nothing_to_add")
+    run_pipeline(spark, str(source), str(tmp_path / "cp"), "update", schemas, "single", max_files_per_trigger=1)
+
+    def writes(table):
+        history = spark.sql(f"DESCRIBE HISTORY spark_catalog.{table}").collect()
+        return sorted(row["operation"] for row in history)
+
+    assert writes(f"{schemas['silver']}.weather") == ["CREATE TABLE", "WRITE"]
+    assert writes(f"{schemas['silver']}.weather_quarantine") == ["CREATE TABLE", "WRITE"]
+    counts = {name: result for name, result in summary(spark, schemas).items() if name != "gold"}
+    assert counts == {"bronze": 4, "silver": 2, "quarantine": 2}
+
+
 def test_the_batch_log_gives_each_batch_its_predecessors_watermark(tmp_path):
     log = BatchLog(str(tmp_path / "plans"))
     assert log.watermark_before(0) == 0
