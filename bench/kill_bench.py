@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchlib import comparable_columns, log
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "kill.json"
 COMBOS = ("single-update", "single-append", "layered-update", "layered-append")
@@ -80,10 +82,6 @@ RESUMES = 6
 EXIT_MISMATCH = 1
 EXIT_BAD_FLAGS = 2
 RUN_TIMEOUT = 900
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC).strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- input and lakehouses
@@ -207,24 +205,12 @@ def resume_to_end(lakehouse: Path, outcome: "Outcome") -> bool:
 
 
 def fingerprints(spark, table_path: str) -> Counter:
-    """The multiset of the table's row fingerprints: SHA-256 of the row as JSON, without IGNORED_COLUMNS, doubles
-    rounded to 9 digits (a sum's last bits depend on its order), maps as sorted entries, binary as base64."""
+    """The multiset of the table's row fingerprints: SHA-256 of the row as JSON, without IGNORED_COLUMNS
+    (`benchlib.comparable_columns`: doubles to 9 digits, maps as sorted entries, binary as base64)."""
     from pyspark.sql import functions as F  # noqa: PLC0415
-    from pyspark.sql import types as T  # noqa: PLC0415
 
     frame = spark.read.format("delta").load(table_path)
-    columns = []
-    for column in frame.schema.fields:
-        if column.name in IGNORED_COLUMNS:
-            continue
-        value = F.col(f"`{column.name}`")
-        if isinstance(column.dataType, T.DoubleType | T.FloatType):
-            value = F.round(value, 9)
-        elif isinstance(column.dataType, T.MapType):
-            value = F.array_sort(F.map_entries(value))
-        elif isinstance(column.dataType, T.BinaryType):
-            value = F.base64(value)
-        columns.append(value.alias(column.name))
+    columns = comparable_columns(frame, IGNORED_COLUMNS)
     hashed = frame.select(F.sha2(F.to_json(F.struct(*columns)), 256).alias("fingerprint"))
     return Counter(row["fingerprint"] for row in hashed.collect())
 

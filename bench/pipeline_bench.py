@@ -20,6 +20,8 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchlib import comparable_columns, load_average, log
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "pipeline.json"
 # The pipeline as it stood before silver's single parse and the single-stream layout: the reference output and speed.
@@ -38,10 +40,6 @@ WARMUP_EVENTS = 50_000
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
 
 
 # ---------------------------------------------------------------- input
@@ -103,9 +101,8 @@ def jvm_peak_bytes(spark) -> int | None:
 
 def table_fingerprints(spark, schemas: dict) -> dict:
     """An order-independent fingerprint of every table (row count and the sum of row hashes), without ingested_at
-    (the time of the run), doubles rounded to 9 decimals (an average's last bits depend on the order of its sum)."""
+    (the time of the run), in `benchlib.comparable_columns`' form."""
     from pyspark.sql import functions as F  # noqa: PLC0415
-    from pyspark.sql import types as T  # noqa: PLC0415
 
     from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
 
@@ -118,11 +115,7 @@ def table_fingerprints(spark, schemas: dict) -> dict:
     prints = {}
     for name, table in tables.items():
         frame = spark.table(table)
-        columns = [
-            F.round(field.name, 9).alias(field.name) if isinstance(field.dataType, T.DoubleType) else F.col(field.name)
-            for field in sorted(frame.schema.fields, key=lambda field: field.name)
-            if field.name != "ingested_at"
-        ]
+        columns = comparable_columns(frame, ("ingested_at",))
         row_hash = F.conv(F.substring(F.sha2(F.to_json(F.struct(*columns)), 256), 1, 15), 16, 10)
         row = frame.agg(F.count(F.lit(1)).alias("rows"), F.sum(row_hash.cast("decimal(38,0)")).alias("hash")).first()
         prints[name] = {"rows": row["rows"], "hash": str(row["hash"])}
@@ -532,10 +525,6 @@ class Bench:
             )
             seconds.append(round(time.perf_counter() - started, 1))
         return seconds
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC).strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def rate(events: int, seconds: float) -> int:

@@ -21,6 +21,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchlib import DOUBLE_DIGITS, load_average, log
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "user_run.json"
 # The kernel's figures (npm run bench:pipeline); this benchmark sets its `end_to_end` entry beside them.
@@ -45,14 +47,6 @@ PHASES = {
         "finish_connector_stream": "stream-batches",
     },
 }
-
-
-def load_average() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def log(message: str) -> None:
-    print(f"[{datetime.now(UTC).strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- worker side (runs in the code's own process)
@@ -126,7 +120,7 @@ def comparable(result: dict) -> dict:
     """A `--json` result with gold's averages rounded to 9 decimals: an average's last bits depend on the order Spark
     sums its rows in, which neither code fixes (the kill harness compares tables the same way)."""
     rounded = [
-        {key: round(value, 9) if isinstance(value, float) else value for key, value in row.items()}
+        {key: round(value, DOUBLE_DIGITS) if isinstance(value, float) else value for key, value in row.items()}
         for row in result["gold"]
     ]
     return {**result, "gold": rounded}
