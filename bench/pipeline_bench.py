@@ -35,6 +35,8 @@ BATCH_EVENTS = 5000  # the silver-size part's micro-batch
 FILES = 10
 MALFORMED_EVERY = 10  # 10 % of the events: every kind the silver tests quarantine, in turn, and re-sent events
 WARMUP_EVENTS = 50_000
+# The catalog of a local session, the same in every code this benchmark runs (Spark's built-in one).
+SESSION_CATALOG = "spark_catalog"
 
 
 def percentile(values, fraction):
@@ -104,13 +106,12 @@ def table_fingerprints(spark, schemas: dict) -> dict:
     (the time of the run), in `benchlib.comparable_columns`' form."""
     from pyspark.sql import functions as F  # noqa: PLC0415
 
-    from medallion.local_lakehouse import LOCAL_CATALOG  # noqa: PLC0415
-
+    # Spelled out, not imported: the reference code runs this too, and has no medallion.local_lakehouse.
     tables = {
-        "bronze": f"{LOCAL_CATALOG}.{schemas['bronze']}.weather",
-        "silver": f"{LOCAL_CATALOG}.{schemas['silver']}.weather",
-        "quarantine": f"{LOCAL_CATALOG}.{schemas['silver']}.weather_quarantine",
-        "gold": f"{LOCAL_CATALOG}.{schemas['gold']}.weather_summary",
+        "bronze": f"{SESSION_CATALOG}.{schemas['bronze']}.weather",
+        "silver": f"{SESSION_CATALOG}.{schemas['silver']}.weather",
+        "quarantine": f"{SESSION_CATALOG}.{schemas['silver']}.weather_quarantine",
+        "gold": f"{SESSION_CATALOG}.{schemas['gold']}.weather_summary",
     }
     prints = {}
     for name, table in tables.items():
