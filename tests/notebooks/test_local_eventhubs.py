@@ -151,3 +151,23 @@ def test_a_new_keep_folder_records_the_lakehouse_it_becomes(tmp_path):
     record(keep)
     again = open_kept(str(tmp_path / "new"))
     assert not again.is_new and settle(again, "eventhubs", None, None)["gold_mode"] == "append"
+
+
+def test_a_drain_starts_its_session_as_a_short_run(tmp_path, monkeypatch, capsys):
+    """A local drain reads a dev hub's sample events: its session starts with the quick JIT compiler only and
+    expressions interpreted, as a file run of up to 50,000 events does (`medallion.local`)."""
+    import medallion.local_eventhubs as eventhubs
+
+    started = {}
+
+    def session(warehouse, **options):
+        started.update(options)
+        raise RuntimeError("no Spark in this test")
+
+    monkeypatch.setattr(eventhubs, "check_reachable", lambda _host, _timeout: None)
+    monkeypatch.setattr(eventhubs, "local_session", session)
+    monkeypatch.setenv(CONNECTION_STRING_ENV, GOOD)
+    assert main_eventhubs(local.parse_args(["--source", "eventhubs", "--keep", str(tmp_path / "lakehouse")])) == 1
+    assert "no Spark in this test" in capsys.readouterr().err
+    assert started["quick_jit"] and started["interpreted"]
+    assert local._session_settings(50_000)["quick_jit"] and local._session_settings(50_000)["interpreted"]
